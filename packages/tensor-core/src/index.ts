@@ -1,0 +1,27 @@
+/**
+ * @neurite/tensor-core — tensors, dtypes, broadcasting, the backend contract, memory scopes, the seeded
+ * random stream and the op library of Neurite. It has no runtime dependencies and no import side effects.
+ */
+export type { Backend, BackendCapabilities, BackendMemory, DataId, FusedActivation, FusedKernels, OutputSpec, TensorInfo } from "./backend.js";
+export { allocate, bytesPerElement, castValue, DTYPES, isFloat, type DataTypeMap, type DType, type TypedArray } from "./dtype.js";
+export type { MemoryInfo, OpNode, OpRecorder } from "./engine.js";
+export { ArgumentError, BackendError, DisposedError, DTypeError, NeuriteError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
+export { keep, memory, tensorsIn, tidy } from "./memory.js";
+export { blocksFor, philox4x32, philoxUniform, seedToKey } from "./philox.js";
+export {
+  argReduceOps,
+  binaryOps,
+  reduceIdentity,
+  reduceOps,
+  unaryOps,
+  type ArgReduceOp,
+  type BinaryOp,
+  type ElementwiseInfo,
+  type ReduceOp,
+  type UnaryOp,
+} from "./primitives.js";
+export { getBackend, setBackend } from "./registry.js";
+export { broadcastShapes, sizeOf, stridesOf, type Shape } from "./shape.js";
+export { Tensor, type NestedArray } from "./tensor.js";
+export { setRecorder } from "./recording.js";
+export * from "./ops/index.js";

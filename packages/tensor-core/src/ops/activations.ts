@@ -1,0 +1,62 @@
+import { ArgumentError, expectDType } from "../errors.js";
+import type { Tensor } from "../tensor.js";
+import { abs, add, div, exp, greater, greaterEqual, mul, neg, where } from "./elementwise.js";
+import { cast } from "./cast.js";
+import { runOp } from "./op.js";
+
+/*
+ * The course notes' activation functions, composed from primitives so every backend has them and autograd
+ * differentiates them without rules of their own. Each docstring gives the derivative that falls out, and
+ * where the course notes print it wrongly.
+ */
+
+const FLOATS = ["float32", "float64"] as const;
+
+/**
+ * Logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), in (0, 1); σ′(x) = σ(x)(1 − σ(x)).
+ * Written as 1 / (1 + e⁻ˣ) rather than eˣ / (1 + eˣ): for large |x| the former saturates to 0 or 1 while the
+ * latter gives Inf / Inf = NaN.
+ */
+export function sigmoid(x: Tensor): Tensor {
+  return runOp("sigmoid", [x], {}, false, () => {
+    expectDType({ op: "sigmoid", argument: "x" }, x.dtype, FLOATS);
+    return div(1, add(exp(neg(x)), 1));
+  });
+}
+
+/**
+ * Heaviside step: 0 for x < 0, 1 for x ≥ 0. Its derivative is 0 wherever it exists (the course notes call it
+ * undefined at 0); autograd gives 0 everywhere, so a step network cannot learn by gradient descent.
+ */
+export function step(x: Tensor): Tensor {
+  return runOp("step", [x], {}, false, () => cast(greaterEqual(x, 0), x.dtype));
+}
+
+/**
+ * Softsign x / (1 + |x|), in (−1, 1). Its derivative is 1 / (1 + |x|)² — the course notes print
+ * x / (1 + |x|)², which is wrong (it would be negative for x < 0, but softsign is increasing).
+ */
+export function softsign(x: Tensor): Tensor {
+  return runOp("softsign", [x], {}, false, () => {
+    expectDType({ op: "softsign", argument: "x" }, x.dtype, FLOATS);
+    return div(x, add(abs(x), 1));
+  });
+}
+
+/**
+ * Rectified linear unit max(0, x). Its derivative is 0 for x < 0 and 1 for x > 0; at 0 Neurite takes 0 (the
+ * left derivative, as PyTorch does; the course notes take 1). Written as `where(x > 0, x, 0)` so the gradient
+ * at 0 is exactly that convention rather than a tie-breaking rule of `maximum`.
+ */
+export function relu(x: Tensor): Tensor {
+  return runOp("relu", [x], {}, false, () => where(greater(x, 0), x, 0));
+}
+
+/**
+ * Leaky ReLU: x for x > 0, αx otherwise (α = 0.01 by default). Its derivative is 1 for x > 0 and α for x < 0
+ * — the course notes print the two cases swapped. At 0 Neurite takes α, the left derivative, like `relu`.
+ */
+export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
+  if (!Number.isFinite(alpha)) throw new ArgumentError({ op: "leakyRelu", argument: "alpha" }, `expected a finite slope, got ${alpha}`);
+  return runOp("leakyRelu", [x], { alpha }, false, () => where(greater(x, 0), x, mul(x, alpha)));
+}

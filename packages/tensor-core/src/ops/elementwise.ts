@@ -1,0 +1,144 @@
+import { ArgumentError, DTypeError, expectDType } from "../errors.js";
+import { binaryOps, unaryOps, type BinaryOp, type UnaryOp } from "../primitives.js";
+import { broadcastShapes } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { disposeAll, kernel, operands, runOp, type TensorLike } from "./op.js";
+
+/** Runs the unary primitive `op` (see `unaryOps` for its meaning and dtypes). */
+export function unary(op: UnaryOp, x: Tensor): Tensor {
+  return runOp(op, [x], {}, true, () => {
+    const info = unaryOps[op];
+    expectDType({ op, argument: "x" }, x.dtype, info.dtypes);
+    const out = { shape: x.shape, dtype: info.result === "bool" ? "bool" : x.dtype } as const;
+    return kernel(op, [x], out, (backend) => backend.unary(op, x.info(op, "x"), out));
+  });
+}
+
+/** Runs the binary primitive `op` with NumPy broadcasting; numbers take the tensor operand's dtype. */
+export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  const args = operands(op, a, b);
+  try {
+    const { a: ta, b: tb } = args;
+    return runOp(op, [ta, tb], {}, true, () => {
+      if (ta.dtype !== tb.dtype) {
+        throw new DTypeError(
+          { op, argument: "b" },
+          `dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one first, e.g. b.cast("${ta.dtype}")`,
+        );
+      }
+      const info = binaryOps[op];
+      expectDType({ op, argument: "a" }, ta.dtype, info.dtypes);
+      const shape = broadcastShapes(op, ta.shape, tb.shape);
+      const out = { shape, dtype: info.result === "bool" ? "bool" : ta.dtype } as const;
+      return kernel(op, [ta, tb], out, (backend) => backend.binary(op, ta.info(op, "a"), tb.info(op, "b"), out));
+    });
+  } finally {
+    disposeAll(args.temps);
+  }
+}
+
+/**
+ * `condition ? a : b`, elementwise, with all three broadcast together. `condition` is bool.
+ *
+ * ```ts
+ * where(x.greater(0), x, 0); // relu
+ * ```
+ */
+export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const op = "where";
+  expectDType({ op, argument: "condition" }, condition.dtype, ["bool"]);
+  const args = operands(op, a, b);
+  try {
+    const { a: ta, b: tb } = args;
+    return runOp(op, [condition, ta, tb], {}, true, () => {
+      if (ta.dtype !== tb.dtype) {
+        throw new DTypeError({ op, argument: "b" }, `dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one first`);
+      }
+      const shape = broadcastShapes(op, broadcastShapes(op, condition.shape, ta.shape, ["condition", "a"]), tb.shape, ["condition & a", "b"]);
+      const out = { shape, dtype: ta.dtype };
+      return kernel(op, [condition, ta, tb], out, (backend) =>
+        backend.where(condition.info(op, "condition"), ta.info(op, "a"), tb.info(op, "b"), out),
+      );
+    });
+  } finally {
+    disposeAll(args.temps);
+  }
+}
+
+// --- the unary primitives ---
+/** −x. */
+export const neg = (x: Tensor): Tensor => unary("neg", x);
+/** |x|. */
+export const abs = (x: Tensor): Tensor => unary("abs", x);
+/** −1, 0 or 1 (NaN stays NaN). */
+export const sign = (x: Tensor): Tensor => unary("sign", x);
+/** eˣ. */
+export const exp = (x: Tensor): Tensor => unary("exp", x);
+/** eˣ − 1, accurate near 0. */
+export const expm1 = (x: Tensor): Tensor => unary("expm1", x);
+/** Natural logarithm. */
+export const log = (x: Tensor): Tensor => unary("log", x);
+/** ln(1 + x), accurate near 0. */
+export const log1p = (x: Tensor): Tensor => unary("log1p", x);
+/** √x. */
+export const sqrt = (x: Tensor): Tensor => unary("sqrt", x);
+export const sin = (x: Tensor): Tensor => unary("sin", x);
+export const cos = (x: Tensor): Tensor => unary("cos", x);
+/** Hyperbolic tangent (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), one of the course notes' activations. */
+export const tanh = (x: Tensor): Tensor => unary("tanh", x);
+export const floor = (x: Tensor): Tensor => unary("floor", x);
+export const ceil = (x: Tensor): Tensor => unary("ceil", x);
+/** Rounds half to even, as NumPy does. */
+export const round = (x: Tensor): Tensor => unary("round", x);
+export const logicalNot = (x: Tensor): Tensor => unary("logicalNot", x);
+/** True where x is NaN. */
+export const isNaN = (x: Tensor): Tensor => unary("isNaN", x);
+
+// --- the binary primitives ---
+/** a + b, broadcast. */
+export const add = (a: TensorLike, b: TensorLike): Tensor => binary("add", a, b);
+/** a − b, broadcast. */
+export const sub = (a: TensorLike, b: TensorLike): Tensor => binary("sub", a, b);
+/** a · b elementwise, broadcast. */
+export const mul = (a: TensorLike, b: TensorLike): Tensor => binary("mul", a, b);
+/** a / b elementwise (float dtypes), broadcast. */
+export const div = (a: TensorLike, b: TensorLike): Tensor => binary("div", a, b);
+/** aᵇ elementwise (float dtypes), broadcast. */
+export const pow = (a: TensorLike, b: TensorLike): Tensor => binary("pow", a, b);
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary("maximum", a, b);
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary("minimum", a, b);
+export const equal = (a: TensorLike, b: TensorLike): Tensor => binary("equal", a, b);
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor => binary("notEqual", a, b);
+export const less = (a: TensorLike, b: TensorLike): Tensor => binary("less", a, b);
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binary("lessEqual", a, b);
+export const greater = (a: TensorLike, b: TensorLike): Tensor => binary("greater", a, b);
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binary("greaterEqual", a, b);
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary("logicalAnd", a, b);
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("logicalOr", a, b);
+
+// --- small composites ---
+/** x², as x · x. */
+export function square(x: Tensor): Tensor {
+  return runOp("square", [x], {}, false, () => mul(x, x));
+}
+
+/** 1 / x. */
+export function reciprocal(x: Tensor): Tensor {
+  return runOp("reciprocal", [x], {}, false, () => div(1, x));
+}
+
+/**
+ * Limits every value to [min, max].
+ *
+ * ```ts
+ * tensor([-2, 0.5, 3]).clip(0, 1); // [0, 0.5, 1]
+ * ```
+ */
+export function clip(x: Tensor, min: number, max: number): Tensor {
+  return runOp("clip", [x], { min, max }, false, () => {
+    if (Number.isNaN(min) || Number.isNaN(max) || min > max) {
+      throw new ArgumentError({ op: "clip", argument: "min, max" }, `expected min ≤ max, got min=${min}, max=${max}`);
+    }
+    return minimum(maximum(x, min), max);
+  });
+}

@@ -1,0 +1,95 @@
+import { type DType } from "../dtype.js";
+import { ArgumentError, expectDType, formatShape } from "../errors.js";
+import { checkShape, normalizeAxis } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { arange, full, tensor } from "./creation.js";
+import { cast } from "./cast.js";
+import { equal, where } from "./elementwise.js";
+import { kernel, runOp } from "./op.js";
+import { expandDims, reshape } from "./reshape.js";
+
+function indexTensor(op: string, indices: Tensor | readonly number[], like: Tensor): { t: Tensor; temp: boolean } {
+  if (indices instanceof Tensor) {
+    expectDType({ op, argument: "indices" }, indices.dtype, ["int32"]);
+    return { t: indices, temp: false };
+  }
+  return { t: tensor(indices, { dtype: "int32", backend: like.storage(op).backend }), temp: true };
+}
+
+/**
+ * Takes slices of `x` along `axis` at the given int32 indices (of any shape):
+ * `out.shape = x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:]`. Out-of-range indices throw where the
+ * backend can check.
+ *
+ * ```ts
+ * tensor([[1, 2], [3, 4], [5, 6]]).gather([2, 0]); // [[5, 6], [1, 2]]
+ * ```
+ */
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  const op = "gather";
+  const a = normalizeAxis({ op, argument: "axis" }, axis, x.rank);
+  const { t: idx, temp } = indexTensor(op, indices, x);
+  try {
+    const flat = reshape(idx, [-1]);
+    const gathered = runOp(op, [x, flat], { axis: a }, true, () => {
+      const out = { shape: [...x.shape.slice(0, a), flat.size, ...x.shape.slice(a + 1)], dtype: x.dtype };
+      return kernel(op, [x, flat], out, (backend) => backend.gather(x.info(op, "x"), flat.info(op, "indices"), a, out));
+    });
+    flat.dispose();
+    if (idx.rank === 1) return gathered;
+    const shaped = reshape(gathered, [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)]);
+    gathered.dispose();
+    return shaped;
+  } finally {
+    if (temp) idx.dispose();
+  }
+}
+
+/**
+ * The adjoint of `gather` along `axis` for 1-D int32 `indices`: zeros of `shape`, then
+ * `out[..., indices[j], ...] += updates[..., j, ...]` (repeated indices add up).
+ */
+export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: readonly number[]): Tensor {
+  const op = "scatterAdd";
+  checkShape({ op, argument: "shape" }, shape);
+  expectDType({ op, argument: "indices" }, indices.dtype, ["int32"]);
+  const a = normalizeAxis({ op, argument: "axis" }, axis, shape.length);
+  const expected = [...shape.slice(0, a), indices.size, ...shape.slice(a + 1)];
+  if (indices.rank !== 1 || updates.rank !== expected.length || updates.shape.some((d, i) => d !== expected[i])) {
+    throw new ArgumentError(
+      { op, argument: "updates" },
+      `updates of shape ${formatShape(updates.shape)} and indices of shape ${formatShape(indices.shape)} do not fit output ${formatShape(shape)} on axis ${a}; expected updates ${formatShape(expected)} and 1-D indices`,
+    );
+  }
+  return runOp(op, [updates, indices], { axis: a, shape: [...shape] }, true, () => {
+    const out = { shape, dtype: updates.dtype };
+    return kernel(op, [updates, indices], out, (backend) =>
+      backend.scatterAdd(updates.info(op, "updates"), indices.info(op, "indices"), a, out),
+    );
+  });
+}
+
+/**
+ * One-hot encoding of int32 class indices: a new last axis of size `depth` holding `onValue` at the index
+ * and `offValue` elsewhere (an index outside [0, depth) gives a row of `offValue`).
+ *
+ * ```ts
+ * oneHot(tensor([0, 2], { dtype: "int32" }), 3); // [[1, 0, 0], [0, 0, 1]]
+ * ```
+ */
+export function oneHot(
+  indices: Tensor,
+  depth: number,
+  options: { readonly onValue?: number; readonly offValue?: number; readonly dtype?: DType } = {},
+): Tensor {
+  const op = "oneHot";
+  expectDType({ op, argument: "indices" }, indices.dtype, ["int32"]);
+  if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError({ op, argument: "depth" }, `expected a positive integer, got ${depth}`);
+  const { onValue = 1, offValue = 0, dtype = "float32" } = options;
+  return runOp(op, [indices], { depth }, false, () => {
+    const backend = indices.storage(op).backend;
+    const hit = equal(expandDims(indices, -1), arange(0, depth, 1, { dtype: "int32", backend }));
+    if (onValue === 1 && offValue === 0) return cast(hit, dtype);
+    return where(hit, full([], onValue, { dtype, backend }), full([], offValue, { dtype, backend }));
+  });
+}

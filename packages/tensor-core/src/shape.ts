@@ -1,0 +1,90 @@
+import { ArgumentError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
+
+export type Shape = readonly number[];
+
+/** Number of elements of a tensor of this shape (1 for a scalar, 0 when any dimension is 0). */
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Row-major strides, in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i]!;
+  }
+  return strides;
+}
+
+/** Throws unless `shape` is a list of non-negative integers. */
+export function checkShape(site: ErrorSite, shape: Shape): void {
+  if (!Array.isArray(shape)) {
+    throw new ArgumentError(site, `expected a shape (an array of sizes), got ${typeof shape}`);
+  }
+  for (const [i, d] of shape.entries()) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ArgumentError(site, `dimension ${i} of shape ${formatShape(shape)} is ${String(d)}; expected a non-negative integer`);
+    }
+  }
+}
+
+/**
+ * The NumPy broadcast of two shapes: align on the right, sizes must be equal or 1.
+ * `names` label the two shapes in the error message.
+ */
+export function broadcastShapes(op: string, a: Shape, b: Shape, names: readonly [string, string] = ["a", "b"]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(
+        { op },
+        `cannot broadcast ${names[0]} of shape ${formatShape(a)} with ${names[1]} of shape ${formatShape(b)}: ` +
+          `dimension ${i - rank} is ${da} vs ${db}; expected equal sizes or 1`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Whether `from` broadcasts to exactly `to` (without changing `to`). */
+export function broadcastsTo(from: Shape, to: Shape): boolean {
+  if (from.length > to.length) return false;
+  const offset = to.length - from.length;
+  return from.every((d, i) => d === 1 || d === to[i + offset]);
+}
+
+/** Resolves a possibly negative axis against `rank`; throws ArgumentError when out of range. */
+export function normalizeAxis(site: ErrorSite, axis: number, rank: number): number {
+  if (!Number.isInteger(axis)) {
+    throw new ArgumentError(site, `axis must be an integer, got ${String(axis)}`);
+  }
+  if (axis < -rank || axis >= rank) {
+    throw new ArgumentError(site, `axis ${axis} is out of range for a tensor of rank ${rank}; expected ${-rank} ≤ axis < ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Resolves an axis list (undefined means every axis), sorted and without repeats. */
+export function normalizeAxes(site: ErrorSite, axes: number | readonly number[] | undefined, rank: number): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === "number" ? [axes] : axes;
+  const seen = new Set<number>();
+  for (const axis of list) {
+    const a = normalizeAxis(site, axis, rank);
+    if (seen.has(a)) throw new ArgumentError(site, `axis ${axis} appears twice in ${formatShape(list)}`);
+    seen.add(a);
+  }
+  return [...seen].sort((x, y) => x - y);
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
