@@ -26,6 +26,8 @@ export default tseslint.config(
     files: ["**/*.test.ts"],
     rules: {
       "@typescript-eslint/no-floating-promises": "off",
+      // expect(() => f()).toThrow() is the idiom for checking errors.
+      "@typescript-eslint/no-confusing-void-expression": "off",
     },
   },
 );

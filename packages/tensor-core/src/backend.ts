@@ -51,11 +51,14 @@ export interface Backend {
   /** Index (int32) of the first max/min along one axis; `out.shape` is `x.shape` without it. */
   argReduce(op: ArgReduceOp, x: TensorInfo, axis: number, out: OutputSpec): DataId;
   /**
-   * Batched matrix product. `a` is `[...batchA, m, k]` (or `[..., k, m]` when `transposeA`), `b` is
+   * Batched matrix product of float32, float64 or int32 operands. `a` is `[...batchA, m, k]` (or `[..., k, m]` when `transposeA`), `b` is
    * `[...batchB, k, n]` (or `[..., n, k]`); both have rank ≥ 2 and batch dims broadcast to `out.shape`.
    */
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, out: OutputSpec): DataId;
-  /** Converts to `out.dtype`: floats to int32 truncate toward zero, anything non-zero to bool is true. */
+  /**
+   * Converts to `out.dtype`: floats to int32 truncate toward zero (NaN gives 0; values outside the int32 range
+   * are implementation-defined, and the conformance kit does not test them), anything non-zero to bool is true.
+   */
   cast(x: TensorInfo, out: OutputSpec): DataId;
   /** Permutes axes: `out.shape[i] = x.shape[perm[i]]`. */
   transpose(x: TensorInfo, perm: readonly number[], out: OutputSpec): DataId;
@@ -80,7 +83,7 @@ export interface Backend {
    * element i is `(word >>> 8) * 2⁻²⁴` where `word` is lane `i % 4` of `philox4x32(key, counter(offset + ⌊i/4⌋))`.
    * Every backend produces the same values bit for bit.
    */
-  randomUniform(key: readonly [number, number], offset: number, out: OutputSpec): DataId;
+  randomUniform(key: readonly [number, number], offset: number, out: OutputSpec): DataId; // out.dtype is a float dtype
 
   /** Optional fused kernels; the op layer uses one when present and its composition when not. */
   readonly fused?: FusedKernels;

@@ -69,6 +69,8 @@ export type BinaryOp = keyof typeof binaryOps;
 /**
  * Reductions. `sum` and `prod` of int32 wrap to 32 bits; `max` and `min` also accept bool (any / all).
  * The reduction of zero elements is the identity: 0, 1, -Infinity, +Infinity (int32: its min / max value).
+ * NaN propagates: `max` and `min` of values that include NaN are NaN (as `maximum` / `minimum` are, following
+ * Math.max and NumPy).
  */
 export const reduceOps = {
   sum: { dtypes: NUMERIC, identity: 0 },
@@ -79,7 +81,10 @@ export const reduceOps = {
 
 export type ReduceOp = keyof typeof reduceOps;
 
-/** Arg-reductions return the int32 index of the first extreme value along one axis. */
+/**
+ * Arg-reductions return the int32 index of the first extreme value along one axis (a NaN counts as the
+ * extreme, so the index of the first NaN is returned when there is one). The axis is never empty.
+ */
 export const argReduceOps = {
   argmax: { dtypes: NUMERIC },
   argmin: { dtypes: NUMERIC },

@@ -1,6 +1,6 @@
 import { ArgumentError, expectDType } from "../errors.js";
 import type { Tensor } from "../tensor.js";
-import { abs, add, div, exp, greater, greaterEqual, mul, neg, where } from "./elementwise.js";
+import { abs, add, div, exp, greater, greaterEqual, log1p, mul, neg, where } from "./elementwise.js";
 import { cast } from "./cast.js";
 import { runOp } from "./op.js";
 
@@ -59,4 +59,25 @@ export function relu(x: Tensor): Tensor {
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   if (!Number.isFinite(alpha)) throw new ArgumentError({ op: "leakyRelu", argument: "alpha" }, `expected a finite slope, got ${alpha}`);
   return runOp("leakyRelu", [x], { alpha }, false, () => where(greater(x, 0), x, mul(x, alpha)));
+}
+
+/**
+ * Softplus log(1 + eˣ), a smooth ReLU; its derivative is σ(x). Computed branch-wise as x + log(1 + e⁻ˣ) for
+ * x ≥ 0 and log(1 + eˣ) otherwise, each on an input clamped to its own side: the exponential never overflows,
+ * and the gradient is exactly σ(x) everywhere, 0 included — the common max(x, 0) + log(1 + e^−|x|) form
+ * would give the kinks of max and |x| a wrong subgradient at 0.
+ */
+export function softplus(x: Tensor): Tensor {
+  return runOp("softplus", [x], {}, false, () => {
+    expectDType({ op: "softplus", argument: "x" }, x.dtype, FLOATS);
+    const positive = greaterEqual(x, 0);
+    const right = where(positive, x, 0);
+    const left = where(positive, 0, x);
+    return where(positive, add(right, log1p(exp(neg(right)))), log1p(exp(left)));
+  });
+}
+
+/** log σ(x) = −softplus(−x), finite for any x (log of a sigmoid that underflowed would be −∞). */
+export function logSigmoid(x: Tensor): Tensor {
+  return runOp("logSigmoid", [x], {}, false, () => neg(softplus(neg(x))));
 }

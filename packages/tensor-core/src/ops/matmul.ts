@@ -1,7 +1,7 @@
 import type { FusedActivation } from "../backend.js";
 import { engine } from "../engine.js";
 import { DTypeError, ShapeError, expectDType, formatShape } from "../errors.js";
-import { broadcastShapes } from "../shape.js";
+import { broadcastShapes, broadcastsTo } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { add } from "./elementwise.js";
 import { backendOf, kernel, runOp } from "./op.js";
@@ -104,7 +104,9 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, activation: F
     throw new ShapeError({ op }, `expected x of rank ≥ 2 and w of rank 2, got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
   }
   const shape = productShape(x, w, false, false);
-  if (bias) broadcastShapes(op, shape, bias.shape, ["x @ w", "bias"]);
+  if (bias && !broadcastsTo(bias.shape, shape)) {
+    throw new ShapeError({ op, argument: "bias" }, `bias of shape ${formatShape(bias.shape)} does not broadcast to the product's shape ${formatShape(shape)}`);
+  }
   return runOp(op, inputs, { activation }, false, () => {
     const backend = backendOf(op, inputs);
     const fused = backend.fused;

@@ -1,0 +1,120 @@
+/**
+ * Strided iteration, the one loop every non-trivial CPU kernel is built on.
+ *
+ * Broadcasting, transposes, slices, pads and reductions are all "walk a shape, and for each operand move by
+ * its own stride along each axis" (a stride of 0 repeats an element). Instead of computing a flat index per
+ * element (a division per axis), the walk advances each operand's position incrementally, and hands whole
+ * rows (the last axis) to the caller, which runs a plain typed-array loop over them.
+ */
+
+import { sizeOf, stridesOf, type TypedArray } from "@neurite/tensor-core";
+
+/**
+ * Strides that read a contiguous array of `inShape` as if it had `outShape` (NumPy broadcasting): aligned on
+ * the right, with stride 0 on missing leading axes and on size-1 axes, so the single element repeats.
+ */
+export function broadcastStrides(inShape: readonly number[], outShape: readonly number[]): number[] {
+  const own = stridesOf(inShape);
+  const offset = outShape.length - inShape.length;
+  const strides = new Array<number>(outShape.length).fill(0);
+  for (let i = 0; i < inShape.length; i++) {
+    if (inShape[i] !== 1) strides[i + offset] = own[i]!;
+  }
+  return strides;
+}
+
+/**
+ * Drops size-1 axes and merges neighbouring axes that every operand walks contiguously, so an elementwise op
+ * on equal shapes (or with a scalar) becomes one long row, and the walk's per-row overhead mostly vanishes.
+ */
+function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    // Axis `last` followed by axis d is one axis if, for every operand, stepping `last` once equals
+    // stepping d `size` times.
+    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j]![last] === s[d]! * size);
+    if (mergeable) {
+      outShape[last] = outShape[last]! * size;
+      for (let j = 0; j < strides.length; j++) outStrides[j]![last] = strides[j]![d]!;
+    } else {
+      outShape.push(size);
+      for (let j = 0; j < strides.length; j++) outStrides[j]!.push(strides[j]![d]!);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
+ * Called once per row: `pos[j]` is operand j's position at the row's start, `step[j]` its stride along the
+ * row, `length` the row's length. The callee must not keep or mutate `pos`.
+ */
+export type RowFn = (pos: readonly number[], step: readonly number[], length: number) => void;
+
+/**
+ * Walks `shape` for several operands at once (operand j starts at `starts[j]` and moves by `strides[j][d]`
+ * along axis d), calling `row` once per row of the (collapsed) shape. Does nothing for an empty shape.
+ */
+export function forEachRow(shape: readonly number[], strides: readonly (readonly number[])[], starts: readonly number[], row: RowFn): void {
+  if (sizeOf(shape) === 0) return;
+  const { shape: s, strides: st } = collapse(shape, strides);
+  const operands = st.length;
+  const pos = starts.slice();
+  const rank = s.length;
+  if (rank === 0) {
+    row(pos, st.map(() => 0), 1);
+    return;
+  }
+  const length = s[rank - 1]!;
+  const step = st.map((x) => x[rank - 1]!);
+  const counter = new Array<number>(rank - 1).fill(0);
+  for (;;) {
+    row(pos, step, length);
+    let d = rank - 2;
+    for (; d >= 0; d--) {
+      const c = counter[d]! + 1;
+      if (c < s[d]!) {
+        counter[d] = c;
+        for (let j = 0; j < operands; j++) pos[j] = pos[j]! + st[j]![d]!;
+        break;
+      }
+      // Wrap this axis back to 0 and carry into the next outer one.
+      counter[d] = 0;
+      for (let j = 0; j < operands; j++) pos[j] = pos[j]! - st[j]![d]! * (s[d]! - 1);
+    }
+    if (d < 0) return;
+  }
+}
+
+/**
+ * Copies `shape` elements from `src` (walked from `srcStart` with `srcStrides`) into `dst` (walked from
+ * `dstStart` with `dstStrides`). Transpose, broadcastTo, slice, pad and concat are all this one call.
+ */
+export function stridedCopy(
+  src: TypedArray,
+  srcStart: number,
+  srcStrides: readonly number[],
+  dst: TypedArray,
+  dstStart: number,
+  dstStrides: readonly number[],
+  shape: readonly number[],
+): void {
+  forEachRow(shape, [srcStrides, dstStrides], [srcStart, dstStart], (pos, step, length) => {
+    let i = pos[0]!;
+    let o = pos[1]!;
+    const si = step[0]!;
+    const so = step[1]!;
+    if (si === 1 && so === 1) {
+      dst.set(src.subarray(i, i + length), o);
+      return;
+    }
+    for (let k = 0; k < length; k++) {
+      dst[o] = src[i]!;
+      i += si;
+      o += so;
+    }
+  });
+}

@@ -1,0 +1,47 @@
+import { ArgumentError, ShapeError, formatShape, type Tensor } from "@neurite/tensor-core";
+
+/**
+ * How per-sample losses become the returned value: `"mean"` over the batch (the default for most losses),
+ * `"sum"` over the batch, or `"none"` for the per-sample losses, shape `[batch]`.
+ */
+export type Reduction = "mean" | "sum" | "none";
+
+export interface LossOptions {
+  readonly reduction?: Reduction;
+}
+
+/** A loss: predictions and targets in, a scalar (or per-sample losses) out. */
+export type Loss = (predictions: Tensor, targets: Tensor) => Tensor;
+
+/** Applies a reduction to per-sample losses of shape [batch]. */
+export function reduce(op: string, perSample: Tensor, reduction: Reduction): Tensor {
+  switch (reduction) {
+    case "mean":
+      return perSample.mean();
+    case "sum":
+      return perSample.sum();
+    case "none":
+      return perSample;
+    default:
+      throw new ArgumentError({ op, argument: "reduction" }, `unknown reduction ${String(reduction)}; expected "mean", "sum" or "none"`);
+  }
+}
+
+/** Axes of one sample: everything but the first (batch) axis. A rank-1 input holds one value per sample. */
+export function sampleAxes(t: Tensor): number[] {
+  return t.shape.map((_, i) => i).slice(1);
+}
+
+/** Throws a ShapeError unless predictions and targets have the same shape. */
+export function expectSameShape(op: string, predictions: Tensor, targets: Tensor): void {
+  if (predictions.rank !== targets.rank || predictions.shape.some((d, i) => d !== targets.shape[i])) {
+    throw new ShapeError(
+      { op, argument: "targets" },
+      `targets of shape ${formatShape(targets.shape)} do not match predictions of shape ${formatShape(predictions.shape)}; ` +
+        "expected the same shape (reshape the labels, e.g. y.reshape([-1, 1]))",
+    );
+  }
+  if (predictions.rank === 0) {
+    throw new ShapeError({ op, argument: "predictions" }, "expected a batch (rank ≥ 1), got a scalar");
+  }
+}

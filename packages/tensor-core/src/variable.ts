@@ -1,0 +1,81 @@
+import { engine } from "./engine.js";
+import { ArgumentError, DTypeError, ShapeError, formatShape } from "./errors.js";
+import { keep } from "./memory.js";
+import { clone } from "./ops/cast.js";
+import type { Tensor } from "./tensor.js";
+
+let nextVariable = 0;
+
+/**
+ * A named, mutable slot holding a tensor: what a model's weights and an optimizer's moments are. Tensors
+ * stay immutable; training replaces a variable's value with `assign`, which frees the old one. A variable's
+ * value belongs to no `tidy` scope, so it lives until the variable is disposed.
+ *
+ * ```ts
+ * const w = variable(randomNormal([3, 1], { std: 0.01 }), { name: "w" });
+ * w.assign(w.value.sub(gradient.mul(lr)));
+ * ```
+ */
+export class Variable {
+  readonly name: string;
+  /** Whether optimizers update it (and `grad` over a model differentiates it). */
+  trainable: boolean;
+  #value: Tensor;
+
+  constructor(initial: Tensor, options: { readonly name?: string; readonly trainable?: boolean } = {}) {
+    this.name = options.name ?? `variable_${nextVariable++}`;
+    this.trainable = options.trainable ?? true;
+    this.#value = keep(clone(initial));
+  }
+
+  /** The current value. Do not dispose it; it is replaced by `assign` and freed by `dispose`. */
+  get value(): Tensor {
+    return this.#value;
+  }
+
+  get shape(): readonly number[] {
+    return this.#value.shape;
+  }
+
+  get dtype(): Tensor["dtype"] {
+    return this.#value.dtype;
+  }
+
+  /**
+   * Replaces the value with `next` (same shape and dtype; the variable keeps its own handle, so `next` may be
+   * disposed or belong to a scope) and frees the previous value.
+   */
+  assign(next: Tensor): void {
+    const op = "Variable.assign";
+    if (next.dtype !== this.#value.dtype) {
+      throw new DTypeError({ op, argument: this.name }, `got dtype ${next.dtype}, expected ${this.#value.dtype}`);
+    }
+    if (next.rank !== this.#value.rank || next.shape.some((d, i) => d !== this.#value.shape[i])) {
+      throw new ShapeError({ op, argument: this.name }, `got shape ${formatShape(next.shape)}, expected ${formatShape(this.#value.shape)}`);
+    }
+    if (next === this.#value) return;
+    const previous = this.#value;
+    const saved = engine.recorder;
+    engine.recorder = null; // an assignment is not part of any traced computation
+    try {
+      this.#value = keep(clone(next));
+    } finally {
+      engine.recorder = saved;
+    }
+    previous.dispose();
+  }
+
+  dispose(): void {
+    this.#value.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/** A new variable holding (a handle on) `initial`. */
+export function variable(initial: Tensor, options?: { readonly name?: string; readonly trainable?: boolean }): Variable {
+  if (options?.name?.length === 0) throw new ArgumentError({ op: "variable", argument: "name" }, "a variable name must not be empty");
+  return new Variable(initial, options);
+}
