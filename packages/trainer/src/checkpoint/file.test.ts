@@ -1,0 +1,84 @@
+import { spawn } from "node:child_process";
+import { watch } from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cpu } from "@neurite/backend-cpu";
+import { randomNormal, setBackend } from "@neurite/tensor-core";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCheckpointFile, saveCheckpointFile } from "./file.js";
+import { CheckpointError, encodeCheckpoint } from "./format.js";
+
+let folder: string;
+
+beforeAll(async () => {
+  await setBackend(cpu());
+  folder = await mkdtemp(join(tmpdir(), "neurite-checkpoint-"));
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe("checkpoint files", () => {
+  it("saves and loads, leaving no temporary file behind", async () => {
+    const path = join(folder, "plain.nrt");
+    await saveCheckpointFile(path, await encodeCheckpoint({ w: randomNormal([4, 4], { seed: 1 }) }, { epoch: 1 }));
+    const loaded = await loadCheckpointFile(path);
+    expect(loaded.meta).toEqual({ epoch: 1 });
+    expect(loaded.tensors.w!.shape).toEqual([4, 4]);
+    expect((await readdir(folder)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("a missing file is a CheckpointError naming the path", async () => {
+    const path = join(folder, "missing.nrt");
+    await expect(loadCheckpointFile(path)).rejects.toThrow(CheckpointError);
+    await expect(loadCheckpointFile(path)).rejects.toThrow(path);
+  });
+
+  it("a process killed in the middle of a save leaves the last checkpoint loadable", async () => {
+    // Two large, different checkpoints, so that a save takes long enough to be interrupted.
+    const versions = [1, 2].map(async (seed) => encodeCheckpoint({ w: randomNormal([4096, 1024], { seed }) }, { version: seed }));
+    const [first, second] = await Promise.all(versions);
+    const paths = [join(folder, "first.bin"), join(folder, "second.bin")] as const;
+    await writeFile(paths[0], first!);
+    await writeFile(paths[1], second!);
+    const script = join(folder, "save-loop.mjs");
+    await build({
+      entryPoints: [fileURLToPath(new URL("./testing/save-loop.ts", import.meta.url))],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: script,
+      logLevel: "silent",
+    });
+    const target = join(folder, "model.nrt");
+    let interrupted = 0;
+    for (let attempt = 0; attempt < 10 && interrupted < 2; attempt++) {
+      const child = spawn(process.execPath, [script, target, ...paths], { stdio: ["ignore", "pipe", "inherit"] });
+      let log = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        log += chunk.toString();
+      });
+      // Kill the moment a save's temporary file appears (after one complete save), i.e. in the middle of a save.
+      const watcher = watch(folder, (_, name) => {
+        if (name?.endsWith(".tmp") === true && log.includes("end 0")) child.kill("SIGKILL");
+      });
+      await new Promise<void>((resolve) => child.on("exit", () => {
+        resolve();
+      }));
+      watcher.close();
+      expect(log).toContain("end 0");
+      const leftovers = (await readdir(folder)).filter((f) => f.endsWith(".tmp"));
+      if (leftovers.length > 0) interrupted++;
+      for (const f of leftovers) await rm(join(folder, f));
+      // Whatever the moment of the kill, the checkpoint at the target path is complete and verified.
+      const loaded = await loadCheckpointFile(target);
+      expect([1, 2]).toContain((loaded.meta as { version: number }).version);
+    }
+    // At least two kills landed inside a save (a torn temporary file was left behind).
+    expect(interrupted).toBe(2);
+  }, 60_000);
+});
