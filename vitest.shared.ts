@@ -7,6 +7,8 @@ export const sharedConfig: ViteUserConfig = {
   ssr: { resolve: { conditions: ["source", "import", "module", "default"] } },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // CI machines are small and shared; a test that converges in 1 s alone may take 10 s beside other tasks.
+    testTimeout: 30_000,
     reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results.json" }]] : ["default"],
   },
 };

@@ -11,6 +11,7 @@ import { runOp } from "./op.js";
  */
 
 const FLOATS = ["float32", "float64"] as const;
+const NUMERIC = ["float32", "float64", "int32"] as const;
 
 /**
  * Logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), in (0, 1); σ′(x) = σ(x)(1 − σ(x)).
@@ -29,6 +30,7 @@ export function sigmoid(x: Tensor): Tensor {
  * undefined at 0); autograd gives 0 everywhere, so a step network cannot learn by gradient descent.
  */
 export function step(x: Tensor): Tensor {
+  expectDType({ op: "step", argument: "x" }, x.dtype, NUMERIC);
   return runOp("step", [x], {}, false, () => cast(greaterEqual(x, 0), x.dtype));
 }
 
@@ -49,6 +51,7 @@ export function softsign(x: Tensor): Tensor {
  * at 0 is exactly that convention rather than a tie-breaking rule of `maximum`.
  */
 export function relu(x: Tensor): Tensor {
+  expectDType({ op: "relu", argument: "x" }, x.dtype, NUMERIC);
   return runOp("relu", [x], {}, false, () => where(greater(x, 0), x, 0));
 }
 
@@ -58,6 +61,7 @@ export function relu(x: Tensor): Tensor {
  */
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   if (!Number.isFinite(alpha)) throw new ArgumentError({ op: "leakyRelu", argument: "alpha" }, `expected a finite slope, got ${alpha}`);
+  expectDType({ op: "leakyRelu", argument: "x" }, x.dtype, FLOATS);
   return runOp("leakyRelu", [x], { alpha }, false, () => where(greater(x, 0), x, mul(x, alpha)));
 }
 

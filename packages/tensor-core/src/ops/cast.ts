@@ -18,7 +18,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (dtype === x.dtype) return clone(x);
   return runOp(op, [x], { dtype }, true, () => {
     const out = { shape: x.shape, dtype };
-    return kernel(op, [x], out, (backend) => backend.cast(x.info(op, "x"), out));
+    return kernel(op, { x }, out, (backend, info) => backend.cast(info.x!, out));
   });
 }
 

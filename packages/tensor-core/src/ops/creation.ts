@@ -131,7 +131,10 @@ export function scalar(value: number | boolean, options?: CreationOptions): Tens
  * ```
  */
 export function full(shape: readonly number[], value: number | boolean, options?: CreationOptions): Tensor {
-  const op = "full";
+  return filled("full", shape, value, options);
+}
+
+function filled(op: string, shape: readonly number[], value: number | boolean, options: CreationOptions | undefined): Tensor {
   checkShape({ op, argument: "shape" }, shape);
   const { backend, dtype } = target(op, options, typeof value === "boolean" ? "bool" : "float32");
   const v = castValue(Number(value), dtype);
@@ -140,12 +143,12 @@ export function full(shape: readonly number[], value: number | boolean, options?
 
 /** A tensor of zeros (float32 unless given). */
 export function zeros(shape: readonly number[], options?: CreationOptions): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 /** A tensor of ones (float32 unless given). */
 export function ones(shape: readonly number[], options?: CreationOptions): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 /** Zeros with the shape, dtype and backend of `t`. */

@@ -10,7 +10,7 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
     const info = unaryOps[op];
     expectDType({ op, argument: "x" }, x.dtype, info.dtypes);
     const out = { shape: x.shape, dtype: info.result === "bool" ? "bool" : x.dtype } as const;
-    return kernel(op, [x], out, (backend) => backend.unary(op, x.info(op, "x"), out));
+    return kernel(op, { x }, out, (backend, info) => backend.unary(op, info.x!, out));
   });
 }
 
@@ -30,7 +30,7 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
       expectDType({ op, argument: "a" }, ta.dtype, info.dtypes);
       const shape = broadcastShapes(op, ta.shape, tb.shape);
       const out = { shape, dtype: info.result === "bool" ? "bool" : ta.dtype } as const;
-      return kernel(op, [ta, tb], out, (backend) => backend.binary(op, ta.info(op, "a"), tb.info(op, "b"), out));
+      return kernel(op, { a: ta, b: tb }, out, (backend, info) => backend.binary(op, info.a!, info.b!, out));
     });
   } finally {
     disposeAll(args.temps);
@@ -56,9 +56,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
       }
       const shape = broadcastShapes(op, broadcastShapes(op, condition.shape, ta.shape, ["condition", "a"]), tb.shape, ["condition & a", "b"]);
       const out = { shape, dtype: ta.dtype };
-      return kernel(op, [condition, ta, tb], out, (backend) =>
-        backend.where(condition.info(op, "condition"), ta.info(op, "a"), tb.info(op, "b"), out),
-      );
+      return kernel(op, { condition, a: ta, b: tb }, out, (backend, info) => backend.where(info.condition!, info.a!, info.b!, out));
     });
   } finally {
     disposeAll(args.temps);
@@ -119,11 +117,13 @@ export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("logic
 // --- small composites ---
 /** x², as x · x. */
 export function square(x: Tensor): Tensor {
+  expectDType({ op: "square", argument: "x" }, x.dtype, binaryOps.mul.dtypes);
   return runOp("square", [x], {}, false, () => mul(x, x));
 }
 
 /** 1 / x. */
 export function reciprocal(x: Tensor): Tensor {
+  expectDType({ op: "reciprocal", argument: "x" }, x.dtype, binaryOps.div.dtypes);
   return runOp("reciprocal", [x], {}, false, () => div(1, x));
 }
 
@@ -136,6 +136,7 @@ export function reciprocal(x: Tensor): Tensor {
  */
 export function clip(x: Tensor, min: number, max: number): Tensor {
   return runOp("clip", [x], { min, max }, false, () => {
+    expectDType({ op: "clip", argument: "x" }, x.dtype, binaryOps.maximum.dtypes);
     if (Number.isNaN(min) || Number.isNaN(max) || min > max) {
       throw new ArgumentError({ op: "clip", argument: "min, max" }, `expected min ≤ max, got min=${min}, max=${max}`);
     }

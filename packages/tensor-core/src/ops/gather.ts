@@ -33,7 +33,7 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     const flat = reshape(idx, [-1]);
     const gathered = runOp(op, [x, flat], { axis: a }, true, () => {
       const out = { shape: [...x.shape.slice(0, a), flat.size, ...x.shape.slice(a + 1)], dtype: x.dtype };
-      return kernel(op, [x, flat], out, (backend) => backend.gather(x.info(op, "x"), flat.info(op, "indices"), a, out));
+      return kernel(op, { x, indices: flat }, out, (backend, info) => backend.gather(info.x!, info.indices!, a, out));
     });
     flat.dispose();
     if (idx.rank === 1) return gathered;
@@ -63,9 +63,7 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
   }
   return runOp(op, [updates, indices], { axis: a, shape: [...shape] }, true, () => {
     const out = { shape, dtype: updates.dtype };
-    return kernel(op, [updates, indices], out, (backend) =>
-      backend.scatterAdd(updates.info(op, "updates"), indices.info(op, "indices"), a, out),
-    );
+    return kernel(op, { updates, indices }, out, (backend, info) => backend.scatterAdd(info.updates!, info.indices!, a, out));
   });
 }
 

@@ -4,7 +4,7 @@ import { DTypeError, ShapeError, expectDType, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastsTo } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { add } from "./elementwise.js";
-import { backendOf, kernel, runOp } from "./op.js";
+import { backendOf, kernel, runOp, type Inputs } from "./op.js";
 import { reshape } from "./reshape.js";
 import { relu, sigmoid } from "./activations.js";
 import { tanh } from "./elementwise.js";
@@ -62,8 +62,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const shape = productShape(a2, b2, a.rank === 1 ? false : transposeA, b.rank === 1 ? false : transposeB);
   const product = runOp(op, [a2, b2], { transposeA: a.rank > 1 && transposeA, transposeB: b.rank > 1 && transposeB }, true, () => {
     const out = { shape, dtype: a.dtype };
-    return kernel(op, [a2, b2], out, (backend) =>
-      backend.matmul(a2.info(op, "a"), b2.info(op, "b"), a.rank > 1 && transposeA, b.rank > 1 && transposeB, out),
+    return kernel(op, { a: a2, b: b2 }, out, (backend, info) =>
+      backend.matmul(info.a!, info.b!, a.rank > 1 && transposeA, b.rank > 1 && transposeB, out),
     );
   });
   if (a2 !== a) a2.dispose();
@@ -98,23 +98,22 @@ function activate(x: Tensor, activation: FusedActivation): Tensor {
  */
 export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, activation: FusedActivation = "linear"): Tensor {
   const op = "linear";
-  const inputs = bias ? [x, w, bias] : [x, w];
+  const inputs: Inputs = bias ? { x, w, bias } : { x, w };
   checkOperands(op, x, w);
   if (x.rank < 2 || w.rank !== 2) {
     throw new ShapeError({ op }, `expected x of rank ≥ 2 and w of rank 2, got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
   }
   const shape = productShape(x, w, false, false);
+  if (bias && bias.dtype !== x.dtype) throw new DTypeError({ op, argument: "bias" }, `dtype ${bias.dtype} differs from x's ${x.dtype}`);
   if (bias && !broadcastsTo(bias.shape, shape)) {
     throw new ShapeError({ op, argument: "bias" }, `bias of shape ${formatShape(bias.shape)} does not broadcast to the product's shape ${formatShape(shape)}`);
   }
-  return runOp(op, inputs, { activation }, false, () => {
+  return runOp(op, Object.values(inputs), { activation }, false, () => {
     const backend = backendOf(op, inputs);
     const fused = backend.fused;
     if (fused?.matmulBiasActivation !== undefined && engine.recorder === null) {
       const out = { shape, dtype: x.dtype };
-      return kernel(op, inputs, out, () =>
-        fused.matmulBiasActivation!(x.info(op, "x"), w.info(op, "w"), bias ? bias.info(op, "bias") : null, activation, false, false, out),
-      );
+      return kernel(op, inputs, out, (_, info) => fused.matmulBiasActivation!(info.x!, info.w!, info.bias ?? null, activation, false, false, out));
     }
     const z = matmul(x, w);
     return activate(bias ? add(z, bias) : z, activation);

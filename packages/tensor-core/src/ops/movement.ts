@@ -20,7 +20,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   }
   return runOp(op, [x], { perm: p }, true, () => {
     const out = { shape: p.map((a) => x.shape[a]!), dtype: x.dtype };
-    return kernel(op, [x], out, (backend) => backend.transpose(x.info(op, "x"), p, out));
+    return kernel(op, { x }, out, (backend, info) => backend.transpose(info.x!, p, out));
   });
 }
 
@@ -33,7 +33,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   }
   return runOp(op, [x], { shape: [...shape] }, true, () => {
     const out = { shape, dtype: x.dtype };
-    return kernel(op, [x], out, (backend) => backend.broadcastTo(x.info(op, "x"), out));
+    return kernel(op, { x }, out, (backend, info) => backend.broadcastTo(info.x!, out));
   });
 }
 
@@ -45,7 +45,7 @@ function slicePrimitive(x: Tensor, begin: readonly number[], step: readonly numb
   const op = "slice";
   return runOp(op, [x], { begin, step, shape }, true, () => {
     const out = { shape, dtype: x.dtype };
-    return kernel(op, [x], out, (backend) => backend.slice(x.info(op, "x"), begin, step, out));
+    return kernel(op, { x }, out, (backend, info) => backend.slice(info.x!, begin, step, out));
   });
 }
 
@@ -139,7 +139,8 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     const shape = [...first.shape];
     shape[a] = xs.reduce((total, t) => total + t.shape[a]!, 0);
     const out = { shape, dtype: first.dtype };
-    return kernel(op, xs, out, (backend) => backend.concat(xs.map((t, i) => t.info(op, `xs[${i}]`)), a, out));
+    const named = Object.fromEntries(xs.map((t, i) => [`xs[${i}]`, t]));
+    return kernel(op, named, out, (backend, info) => backend.concat(Object.values(info), a, out));
   });
 }
 
@@ -155,6 +156,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const first = xs[0];
   if (first === undefined) throw new ArgumentError({ op, argument: "xs" }, "expected at least one tensor");
   for (const [i, t] of xs.entries()) {
+    if (t.dtype !== first.dtype) throw new DTypeError({ op, argument: `xs[${i}]` }, `dtype ${t.dtype} differs from xs[0]'s ${first.dtype}`);
     if (t.rank !== first.rank || t.shape.some((d, j) => d !== first.shape[j])) {
       throw new ShapeError({ op, argument: `xs[${i}]` }, `shape ${formatShape(t.shape)} differs from xs[0]'s ${formatShape(first.shape)}`);
     }
@@ -212,6 +214,6 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
   const copy = paddings.map(([b, e]) => [b, e] as const);
   return runOp(op, [x], { paddings: copy, value }, true, () => {
     const out = { shape: x.shape.map((d, i) => d + copy[i]![0] + copy[i]![1]), dtype: x.dtype };
-    return kernel(op, [x], out, (backend) => backend.pad(x.info(op, "x"), copy, value, out));
+    return kernel(op, { x }, out, (backend, info) => backend.pad(info.x!, copy, value, out));
   });
 }

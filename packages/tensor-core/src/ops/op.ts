@@ -1,4 +1,4 @@
-import type { Backend, DataId, OutputSpec } from "../backend.js";
+import type { Backend, DataId, OutputSpec, TensorInfo } from "../backend.js";
 import { castValue, type DType } from "../dtype.js";
 import { engine } from "../engine.js";
 import { BackendError, DTypeError, type ErrorSite } from "../errors.js";
@@ -35,19 +35,27 @@ export function runOp(
   return output;
 }
 
-/** The backend all `inputs` live on; a BackendError when they live on different ones. */
-export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
-  const first = inputs[0]!.storage(op, "0").backend;
-  for (const [i, t] of inputs.entries()) {
-    const b = t.storage(op, String(i)).backend;
-    if (b !== first) {
+/** Named inputs of one op: `{ a, b }`, `{ x }`, `{ "xs[0]": …, "xs[1]": … }`. Names appear in error messages. */
+export type Inputs = Readonly<Record<string, Tensor>>;
+
+/**
+ * The backend all `inputs` live on. A disposed input is a DisposedError naming its argument; inputs on
+ * different backends are a BackendError.
+ */
+export function backendOf(op: string, inputs: Inputs): Backend {
+  let first: { backend: Backend; name: string } | null = null;
+  for (const [name, t] of Object.entries(inputs)) {
+    const backend = t.storage(op, name).backend;
+    if (first === null) first = { backend, name };
+    else if (backend !== first.backend) {
       throw new BackendError(
-        { op, argument: String(i) },
-        `inputs live on different backends ('${first.name}' and '${b.name}'); move one with t.toBackend(backend)`,
+        { op, argument: name },
+        `${name} lives on backend '${backend.name}' but ${first.name} on '${first.backend.name}'; move one with t.toBackend(backend)`,
       );
     }
   }
-  return first;
+  if (first === null) return engine.currentBackend(op);
+  return first.backend;
 }
 
 /** Throws unless `backend` declares `dtype`. */
@@ -57,11 +65,22 @@ export function requireDType(site: ErrorSite, backend: Backend, dtype: DType): v
   }
 }
 
-/** Calls one kernel on the inputs' backend and wraps its result. */
-export function kernel(op: string, inputs: readonly Tensor[], out: OutputSpec, call: (backend: Backend) => DataId, backend?: Backend): Tensor {
+/**
+ * Calls one kernel on the inputs' backend (or `backend`, for ops without inputs) and wraps its result.
+ * `call` receives what the kernel sees of each input, under the same names.
+ */
+export function kernel(
+  op: string,
+  inputs: Inputs,
+  out: OutputSpec,
+  call: (backend: Backend, info: Readonly<Record<string, TensorInfo>>) => DataId,
+  backend?: Backend,
+): Tensor {
   const target = backend ?? backendOf(op, inputs);
   requireDType({ op }, target, out.dtype);
-  return makeTensor(target, call(target), out.shape, out.dtype);
+  const info: Record<string, TensorInfo> = {};
+  for (const [name, t] of Object.entries(inputs)) info[name] = t.info(op, name);
+  return makeTensor(target, call(target, info), out.shape, out.dtype);
 }
 
 /** A scalar tensor holding `value` in `dtype` on `backend`. */
@@ -77,7 +96,7 @@ export function scalarOn(backend: Backend, value: number, dtype: DType): Tensor 
 export function operands(op: string, a: TensorLike, b: TensorLike): { a: Tensor; b: Tensor; temps: Tensor[] } {
   if (a instanceof Tensor && b instanceof Tensor) return { a, b, temps: [] };
   const ref = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
-  const backend = ref === null ? engine.currentBackend(op) : ref.storage(op).backend;
+  const backend = ref === null ? engine.currentBackend(op) : ref.storage(op, ref === a ? "a" : "b").backend;
   const temps: Tensor[] = [];
   const convert = (value: TensorLike, argument: string): Tensor => {
     if (value instanceof Tensor) return value;

@@ -58,7 +58,7 @@ function uniformBits(op: string, shape: readonly number[], options: RandomOption
   }
   const backend = options.backend ?? engine.currentBackend(op);
   const out = { shape, dtype };
-  return kernel(op, [], out, (b) => b.randomUniform(key, offset, out), backend);
+  return kernel(op, {}, out, (b) => b.randomUniform(key, offset, out), backend);
 }
 
 /**

@@ -2,7 +2,7 @@ import { DTypeError, ShapeError, expectDType } from "../errors.js";
 import { argReduceOps, reduceOps, type ArgReduceOp, type ReduceOp } from "../primitives.js";
 import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import { viewTensor, type Tensor } from "../tensor.js";
-import { div, exp, log, sub, add } from "./elementwise.js";
+import { abs, add, div, exp, less, log, sub, where } from "./elementwise.js";
 import { kernel, runOp } from "./op.js";
 import { reshape } from "./reshape.js";
 
@@ -18,7 +18,7 @@ function reduce(op: ReduceOp, x: Tensor, axes: number | readonly number[] | unde
   return runOp(op, [x], { axes: list, keepDims }, true, () => {
     expectDType({ op, argument: "x" }, x.dtype, reduceOps[op].dtypes);
     const out = { shape: reducedShape(x.shape, list, false), dtype: x.dtype };
-    const reduced = kernel(op, [x], out, (backend) => backend.reduce(op, x.info(op, "x"), list, out));
+    const reduced = kernel(op, { x }, out, (backend, info) => backend.reduce(op, info.x!, list, out));
     if (!keepDims) return reduced;
     const kept = viewTensor(reduced, op, reducedShape(x.shape, list, true));
     reduced.dispose();
@@ -77,8 +77,12 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepDims = fa
 export function logSumExp(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   const op = "logSumExp";
   const list = normalizeAxes({ op, argument: "axes" }, axes, x.rank);
+  expectDType({ op, argument: "x" }, x.dtype, ["float32", "float64"]);
   return runOp(op, [x], { axes: list, keepDims }, false, () => {
-    const shift = max(x, list, true);
+    // Shift by the maximum so exp cannot overflow; an infinite maximum (a slice of all −∞, or a +∞) shifts
+    // by 0 instead, since ∞ − ∞ would be NaN: the result is then −∞ or +∞ as it should be.
+    const highest = max(x, list, true);
+    const shift = where(less(abs(highest), Infinity), highest, 0);
     const total = log(sum(exp(sub(x, shift)), list, true));
     const result = add(total, shift);
     return keepDims ? result : reshape(result, reducedShape(x.shape, list, false));
@@ -100,7 +104,7 @@ function argReduce(op: ArgReduceOp, x: Tensor, axis: number | undefined, keepDim
       throw new ShapeError({ op, argument: "x" }, `cannot take ${op} along axis ${a} of size 0 (shape [${x.shape.join(", ")}])`);
     }
     const out = { shape: reducedShape(x.shape, [a], false), dtype: "int32" as const };
-    const result = kernel(op, [x], out, (backend) => backend.argReduce(op, x.info(op, "x"), a, out));
+    const result = kernel(op, { x }, out, (backend, info) => backend.argReduce(op, info.x!, a, out));
     if (!keepDims) return result;
     const kept = viewTensor(result, op, reducedShape(x.shape, [a], true));
     result.dispose();

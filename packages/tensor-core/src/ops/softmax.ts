@@ -22,11 +22,11 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   expectDType({ op, argument: "x" }, x.dtype, FLOATS);
   const a = normalizeAxis({ op, argument: "axis" }, axis, x.rank);
   return runOp(op, [x], { axis: a }, false, () => {
-    const backend = backendOf(op, [x]);
+    const backend = backendOf(op, { x });
     const fused = backend.fused;
     if (fused?.softmax !== undefined && engine.recorder === null && a === x.rank - 1) {
       const out = { shape: x.shape, dtype: x.dtype };
-      return kernel(op, [x], out, () => fused.softmax!(x.info(op, "x"), out));
+      return kernel(op, { x }, out, (_, info) => fused.softmax!(info.x!, out));
     }
     const e = exp(sub(x, max(x, a, true)));
     return div(e, sum(e, a, true));

@@ -1,0 +1,38 @@
+import type { ConformanceCase } from "../case.js";
+import { activationCases } from "./activations.js";
+import { convPoolCases } from "./conv-pool.js";
+import { creationCases } from "./creation.js";
+import { elementwiseCases } from "./elementwise.js";
+import { errorCases } from "./errors.js";
+import { matmulFamilyCases } from "./matmul.js";
+import { memoryCases } from "./memory.js";
+import { movementCases } from "./movement.js";
+import { randomCases } from "./random.js";
+import { reduceFamilyCases } from "./reduce.js";
+
+export { activationCases, convPoolCases, creationCases, elementwiseCases, errorCases, matmulFamilyCases, memoryCases, movementCases, randomCases, reduceFamilyCases };
+
+/**
+ * Every case of the kit, grouped by family in a fixed order. Building the list is cheap: inputs and expected
+ * values are computed when a case runs. Throws if two cases share a name (the manifest is keyed by names).
+ */
+export function allCases(): ConformanceCase[] {
+  const cases = [
+    ...creationCases(),
+    ...elementwiseCases(),
+    ...reduceFamilyCases(),
+    ...matmulFamilyCases(),
+    ...movementCases(),
+    ...activationCases(),
+    ...convPoolCases(),
+    ...randomCases(),
+    ...errorCases(),
+    ...memoryCases(),
+  ];
+  const seen = new Set<string>();
+  for (const c of cases) {
+    if (seen.has(c.name)) throw new Error(`conformance kit bug: two cases are named "${c.name}"`);
+    seen.add(c.name);
+  }
+  return cases;
+}
