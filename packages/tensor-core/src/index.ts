@@ -23,6 +23,6 @@ export {
 export { getBackend, setBackend } from "./registry.js";
 export { broadcastShapes, sizeOf, stridesOf, type Shape } from "./shape.js";
 export { Tensor, type NestedArray } from "./tensor.js";
-export { Variable, variable } from "./variable.js";
+export { Variable, variable, withVariableValues } from "./variable.js";
 export { setRecorder } from "./recording.js";
 export * from "./ops/index.js";

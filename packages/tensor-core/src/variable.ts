@@ -7,6 +7,12 @@ import type { Tensor } from "./tensor.js";
 let nextVariable = 0;
 
 /**
+ * Values that stand in for variables while `withVariableValues` runs: the innermost substitution wins.
+ * Module-level state of this copy of tensor-core; empty outside `withVariableValues`.
+ */
+const substitutions: Map<Variable, Tensor>[] = [];
+
+/**
  * A named, mutable slot holding a tensor: what a model's weights and an optimizer's moments are. Tensors
  * stay immutable; training replaces a variable's value with `assign`, which frees the old one. A variable's
  * value belongs to no `tidy` scope, so it lives until the variable is disposed.
@@ -28,8 +34,15 @@ export class Variable {
     this.#value = keep(clone(initial));
   }
 
-  /** The current value. Do not dispose it; it is replaced by `assign` and freed by `dispose`. */
+  /**
+   * The current value — or, inside `withVariableValues`, the tensor substituted for this variable. Do not
+   * dispose it; it is replaced by `assign` and freed by `dispose`.
+   */
   get value(): Tensor {
+    for (let i = substitutions.length - 1; i >= 0; i--) {
+      const t = substitutions[i]!.get(this);
+      if (t !== undefined) return t;
+    }
     return this.#value;
   }
 
@@ -71,6 +84,29 @@ export class Variable {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+}
+
+/**
+ * Runs `fn` with each variable in `values` reading as the given tensor (same shape; another float dtype is
+ * allowed, e.g. float64 copies for gradient checking) instead of its
+ * own value. This is how a model that reads its weights from variables is evaluated at other weights —
+ * autograd differentiates with respect to variables this way — without assigning anything.
+ */
+export function withVariableValues<T>(values: ReadonlyMap<Variable, Tensor>, fn: () => T): T {
+  for (const [v, t] of values) {
+    if (t.rank !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
+      throw new ShapeError(
+        { op: "withVariableValues", argument: v.name },
+        `substitute of shape ${formatShape(t.shape)} does not match the variable's ${formatShape(v.shape)}`,
+      );
+    }
+  }
+  substitutions.push(new Map(values));
+  try {
+    return fn();
+  } finally {
+    substitutions.pop();
   }
 }
 

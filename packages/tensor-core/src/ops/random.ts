@@ -22,6 +22,11 @@ export interface RandomOptions {
   /** float32 (default) or float64. */
   readonly dtype?: DType;
   readonly backend?: Backend;
+  /**
+   * With a seed: start this many Philox blocks (4 values each) into the seed's stream, so successive draws can
+   * walk along one seed's stream (e.g. a dropout mask per training step). Default 0.
+   */
+  readonly offset?: number;
 }
 
 function checkSeed(op: string, seed: number): void {
@@ -50,8 +55,12 @@ function uniformBits(op: string, shape: readonly number[], options: RandomOption
   if (options.seed !== undefined) {
     checkSeed(op, options.seed);
     key = seedToKey(options.seed);
-    offset = 0;
+    offset = options.offset ?? 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset >= 2 ** 53) {
+      throw new ArgumentError({ op, argument: "offset" }, `expected an integer block offset in [0, 2^53), got ${offset}`);
+    }
   } else {
+    if (options.offset !== undefined) throw new ArgumentError({ op, argument: "offset" }, "an offset needs a seed; without one the global stream advances by itself");
     key = engine.randomKey;
     offset = engine.randomOffset;
     engine.randomOffset += blocksFor(sizeOf(shape));
