@@ -150,6 +150,14 @@ export class Tensor {
   exp(): Tensor { return ops.exp(this); }
   log(): Tensor { return ops.log(this); }
   sqrt(): Tensor { return ops.sqrt(this); }
+  expm1(): Tensor { return ops.expm1(this); }
+  log1p(): Tensor { return ops.log1p(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
+  floor(): Tensor { return ops.floor(this); }
+  ceil(): Tensor { return ops.ceil(this); }
+  round(): Tensor { return ops.round(this); }
+  isNaN(): Tensor { return ops.isNaN(this); }
   square(): Tensor { return ops.square(this); }
   reciprocal(): Tensor { return ops.reciprocal(this); }
   clip(min: number, max: number): Tensor { return ops.clip(this, min, max); }
@@ -159,6 +167,8 @@ export class Tensor {
   tanh(): Tensor { return ops.tanh(this); }
   relu(): Tensor { return ops.relu(this); }
   leakyRelu(alpha?: number): Tensor { return ops.leakyRelu(this, alpha); }
+  softplus(): Tensor { return ops.softplus(this); }
+  logSigmoid(): Tensor { return ops.logSigmoid(this); }
   softmax(axis?: number): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis?: number): Tensor { return ops.logSoftmax(this, axis); }
   sum(axes?: number | readonly number[], keepDims?: boolean): Tensor { return ops.sum(this, axes, keepDims); }

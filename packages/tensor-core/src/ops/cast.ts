@@ -29,7 +29,8 @@ export function clone(x: Tensor): Tensor {
 
 /**
  * A copy of `x` on another backend. Reads the values from the source backend (asynchronously, so it works
- * for GPU backends too) and uploads them to `backend`.
+ * for GPU backends too) and uploads them to `backend`. The copy is a new constant: autograd does not trace
+ * through a move between backends (differentiate on one backend, then move the results).
  *
  * ```ts
  * const onGpu = await t.toBackend(gpu);
