@@ -1,7 +1,12 @@
 // A neuron computes ŷ = g(w₀ + xᵀw): a weighted sum of its inputs plus a bias, passed through a non-linear
 // activation g. This demo builds one on the course notes' small data set, then a layer of three.
 import { cpu } from "@neurite/backend-cpu";
+import { courseNotesTable, standardize } from "@neurite/data-loaders";
+import { dense, sequential, summary } from "@neurite/layers";
+import { mse } from "@neurite/losses";
+import { adam } from "@neurite/optimizers";
 import { leakyRelu, linear, randomNormal, relu, setBackend, sigmoid, softsign, step, tanh, tensor, tidy, type Tensor } from "@neurite/tensor-core";
+import { earlyStopping, fit, predict, progressBar } from "@neurite/trainer";
 
 await setBackend(cpu());
 
@@ -44,6 +49,28 @@ tidy(() => {
   console.log(layer.toString());
 });
 
+
+// Training: a 3-8-1 network learns to predict the exam score from the three inputs, by mini-batch gradient
+// descent with Adam, stopping early when the error stops improving and keeping the best weights.
+const table = courseNotesTable();
+const data = standardize(table).apply(table); // each feature to mean 0, variance 1
+const model = sequential([dense(3, 8, { activation: "tanh", seed: 1 }), dense(8, 1, { seed: 2 })]);
+console.log(`\nTraining ${summary(model, [3]).totalParameters} weights and biases on the course notes' 8 students (mini-batches of 4):`);
+const history = await fit(model, data, {
+  loss: mse,
+  optimizer: adam({ lr: 0.02 }),
+  epochs: 300,
+  mode: "minibatch",
+  batchSize: 4,
+  seed: 1,
+  callbacks: [earlyStopping({ monitor: "loss", patience: 30, minDelta: 1e-6, restoreBest: true }), progressBar({ every: 25 })],
+});
+console.log(`stopped after ${history.epochs.length} epochs (${history.stopReason})`);
+
+const predicted = (await predict(model, data)).arraySync();
+console.table(students.map((s, i) => ({ study: s[0], sleep: s[1], quiz: s[2], exam: Math.round(table.get(i).y[0]! * 1e4) / 1e4, predicted: round(predicted, i) })));
+
 function round(values: unknown, i: number): number {
-  return Math.round((values as number[])[i]! * 1e4) / 1e4;
+  const v = (values as (number | number[])[])[i]!;
+  return Math.round((Array.isArray(v) ? v[0]! : v) * 1e4) / 1e4;
 }

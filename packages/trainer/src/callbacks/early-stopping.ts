@@ -59,7 +59,9 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
         }
         return;
       }
-      if (++wait > patience) context.stop(`earlyStopping: ${monitor.name} did not improve for ${patience} epochs (best ${best} at epoch ${bestEpoch})`);
+      if (++wait > patience) {
+        context.stop(`earlyStopping: ${monitor.name} did not improve for ${patience} epochs (best ${best?.toPrecision(4)} at epoch ${bestEpoch})`);
+      }
     },
     onTrainEnd(context) {
       if (snapshot !== null) context.model.loadStateDict(snapshot);

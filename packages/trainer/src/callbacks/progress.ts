@@ -52,11 +52,14 @@ function defaultOutput(): Output {
 
 /**
  * A progress bar in the terminal: on a TTY one line redrawn per batch (epoch, bar, batch loss), and one line
- * per finished epoch with its logs; elsewhere (CI logs, the browser console) only the epoch lines.
+ * per finished epoch with its logs (every `every`-th epoch); elsewhere (CI logs, the browser console) only the
+ * epoch lines.
  */
-export function progressBar(options: { readonly output?: Output; readonly width?: number } = {}): Callback {
+export function progressBar(options: { readonly output?: Output; readonly width?: number; readonly every?: number } = {}): Callback {
   const output = options.output ?? defaultOutput();
   const width = options.width ?? 30;
+  // Print every k-th epoch's line (and the last one), for long runs.
+  const every = options.every ?? 1;
   const live = output.isTTY === true;
   return progress((event) => {
     if (event.type === "batch" && live) {
@@ -64,7 +67,7 @@ export function progressBar(options: { readonly output?: Output; readonly width?
       const filled = Math.round(fraction * width);
       const bar = event.steps === undefined ? "" : `[${"=".repeat(filled)}${" ".repeat(width - filled)}] `;
       output.write(`\repoch ${event.epoch + 1}/${event.epochs} ${bar}loss ${event.loss.toFixed(4)}`);
-    } else if (event.type === "epoch") {
+    } else if (event.type === "epoch" && ((event.epoch + 1) % every === 0 || event.epoch + 1 === event.epochs)) {
       output.write(`${live ? "\r\x1b[K" : ""}epoch ${event.epoch + 1}/${event.epochs} (${event.seconds.toFixed(1)} s) ${formatLogs(event.logs)}\n`);
     }
   });
