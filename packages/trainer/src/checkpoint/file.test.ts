@@ -52,6 +52,8 @@ describe("checkpoint files", () => {
       platform: "node",
       format: "esm",
       outfile: script,
+      // Bundle the workspace packages from their TypeScript sources: nothing needs to be built first.
+      conditions: ["source"],
       logLevel: "silent",
     });
     const target = join(folder, "model.nrt");
