@@ -8,5 +8,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "es2022",
-  external: ["vitest", "@neurite/tensor-core"],
+  external: ["vitest", "@neurite/tensor-core", "@neurite/autograd"],
 });

@@ -13,8 +13,7 @@ export interface ConformanceCase {
   readonly name: string;
   /**
    * The family it belongs to: `"elementwise"`, `"reduce"`, `"matmul"`, `"movement"`, `"creation"`,
-   * `"activations"`, `"conv-pool"`, `"random"`, `"errors"`, `"memory"` (and `"gradient"` once autograd adds
-   * its cases). Harnesses group by it.
+   * `"activations"`, `"conv-pool"`, `"random"`, `"errors"`, `"memory"`, `"gradient"`. Harnesses group by it.
    */
   readonly group: string;
   /** Dtypes the backend must declare (`capabilities.dtypes`) for the case to apply; others are not run. */

@@ -11,6 +11,7 @@ export {
   creationCases,
   elementwiseCases,
   errorCases,
+  gradientCases,
   matmulFamilyCases,
   memoryCases,
   movementCases,
@@ -18,6 +19,7 @@ export {
   reduceFamilyCases,
 } from "./cases/index.js";
 export { checkOp, compareValues, describeValues, expected, expectTensor, operand, Tracker, type Expected, type Operand } from "./check.js";
+export { checkGradient, type GradientSpec } from "./cases/gradient-check.js";
 export { defineCase, expectError, type CaseContext, type ErrorExpectation } from "./define.js";
 export * as reference from "./reference/index.js";
 export { Rng } from "./rng.js";
@@ -31,4 +33,4 @@ export {
   type ConformanceReport,
   type ExpectedFailures,
 } from "./run.js";
-export { EXACT, TOLERANCES, toleranceFor, type Tolerance, type ToleranceKind } from "./tolerance.js";
+export { EXACT, GRADIENT_TOLERANCES, gradientTolerance, TOLERANCES, toleranceFor, type Tolerance, type ToleranceKind } from "./tolerance.js";

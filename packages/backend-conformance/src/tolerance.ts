@@ -55,3 +55,22 @@ export function toleranceFor(dtype: DType, kind: ToleranceKind): Tolerance {
 
 /** Bit-for-bit: used for the random stream and for values that must not be touched. */
 export const EXACT: Tolerance = { atol: 0, rtol: 0 };
+
+/**
+ * Tolerances of the gradient cases, per dtype of the backend's computation: `|actual − expected| ≤ atol +
+ * rtol · max|expected|`, where max|expected| is the largest element of that input's reference gradient (a
+ * gradient element is a sum of terms on the scale of the whole gradient, not of itself). The reference is a
+ * float64 central difference of the kit's own forward function, accurate to about 1e-9 for these inputs, so
+ * the float64 bound is set by it. backend-cpu's float32 gradients are within 1e-6 + 1e-5 · max|expected|;
+ * the float32 bound leaves a hundredfold margin for GPUs whose exp, log and tanh are approximations, and still
+ * catches a gradient that is off by a tenth of a percent of its scale.
+ */
+export const GRADIENT_TOLERANCES: Readonly<Record<"float32" | "float64", Tolerance>> = {
+  float32: { atol: 1e-4, rtol: 1e-3 },
+  float64: { atol: 1e-6, rtol: 1e-6 },
+};
+
+export function gradientTolerance(dtype: DType): Tolerance {
+  if (dtype !== "float32" && dtype !== "float64") throw new Error(`kit bug: no gradient tolerance for ${dtype}`);
+  return GRADIENT_TOLERANCES[dtype];
+}

@@ -123,7 +123,7 @@ describe("the conformance kit on deliberately broken backends", () => {
     const cases = allCases();
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
     expect(new Set(cases.map((c) => c.group))).toEqual(
-      new Set(["creation", "elementwise", "reduce", "matmul", "movement", "activations", "conv-pool", "random", "errors", "memory"]),
+      new Set(["creation", "elementwise", "reduce", "matmul", "movement", "activations", "conv-pool", "random", "errors", "memory", "gradient"]),
     );
   });
 });

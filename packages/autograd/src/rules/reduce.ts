@@ -1,4 +1,4 @@
-import { broadcastTo, cast, div, equal, mul, prod, sum, where, type Tensor } from "@neurite/tensor-core";
+import { broadcastTo, cast, div, equal, mul, prod, sub, sum, where, type Tensor } from "@neurite/tensor-core";
 import { rule, type GradRule, type NodeContext } from "./rule.js";
 import { keepReducedAxes } from "./util.js";
 
@@ -23,6 +23,10 @@ function extremum(g: Tensor, n: NodeContext): Tensor {
  * prod: ∂/∂xᵢ Π x = Π_{j≠i} xⱼ. Dividing the product by xᵢ fails at zeros, so count them instead: with no
  * zero it is Π / xᵢ; with one zero only that element gets the product of the others; with two or more
  * every gradient is 0.
+ *
+ * Where the value is 0 because of zero factors, it is written as a product with those factors (their sum,
+ * which is 0) rather than as the constant 0, so that second derivatives through the zeros are right:
+ * with one zero x_k, element i ≠ k gets (Π' / xᵢ)·x_k; with two zeros x_k and x_m, x_k gets Π'·x_m.
  */
 function product(g: Tensor, n: NodeContext): Tensor {
   const x = n.input(0);
@@ -31,10 +35,11 @@ function product(g: Tensor, n: NodeContext): Tensor {
   const nonZero = where(isZero, 1, x);
   const productOfNonZeros = prod(nonZero, axes, true);
   const zeros = sum(cast(isZero, x.dtype), axes, true);
+  const zeroFactors = sum(where(isZero, x, 0), axes, true); // 0, but depends on the zero factors
   const others = where(
     isZero,
-    where(equal(zeros, 1), productOfNonZeros, 0),
-    where(equal(zeros, 0), div(productOfNonZeros, nonZero), 0),
+    where(equal(zeros, 1), productOfNonZeros, where(equal(zeros, 2), mul(productOfNonZeros, sub(zeroFactors, x)), 0)),
+    where(equal(zeros, 0), div(productOfNonZeros, nonZero), where(equal(zeros, 1), mul(div(productOfNonZeros, nonZero), zeroFactors), 0)),
   );
   return mul(expanded(g, n), others);
 }

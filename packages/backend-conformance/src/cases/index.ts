@@ -4,13 +4,14 @@ import { convPoolCases } from "./conv-pool.js";
 import { creationCases } from "./creation.js";
 import { elementwiseCases } from "./elementwise.js";
 import { errorCases } from "./errors.js";
+import { gradientCases } from "./gradients.js";
 import { matmulFamilyCases } from "./matmul.js";
 import { memoryCases } from "./memory.js";
 import { movementCases } from "./movement.js";
 import { randomCases } from "./random.js";
 import { reduceFamilyCases } from "./reduce.js";
 
-export { activationCases, convPoolCases, creationCases, elementwiseCases, errorCases, matmulFamilyCases, memoryCases, movementCases, randomCases, reduceFamilyCases };
+export { activationCases, convPoolCases, creationCases, elementwiseCases, errorCases, gradientCases, matmulFamilyCases, memoryCases, movementCases, randomCases, reduceFamilyCases };
 
 /**
  * Every case of the kit, grouped by family in a fixed order. Building the list is cheap: inputs and expected
@@ -28,6 +29,7 @@ export function allCases(): ConformanceCase[] {
     ...randomCases(),
     ...errorCases(),
     ...memoryCases(),
+    ...gradientCases(),
   ];
   const seen = new Set<string>();
   for (const c of cases) {
