@@ -1,10 +1,4 @@
 import { defineConfig } from "tsup";
+import { library } from "../../tsup.shared.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-});
+export default defineConfig(library());

@@ -1,10 +1,5 @@
 import { defineConfig } from "tsup";
+import { library } from "../../tsup.shared.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/node.ts"],
-  format: ["esm"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-});
+// Two entry points: the library, and Node-only checkpoint files (node:fs).
+export default defineConfig(library(["src/index.ts", "src/node.ts"], { removeNodeProtocol: false }));

@@ -1,4 +1,4 @@
-import { tensor, type DType, type Tensor, type TypedArray } from "@neurite/tensor-core";
+import { allocate, matchesDType, tensor, type DType, type Tensor, type TypedArray } from "@neurite/tensor-core";
 import { ConformanceFailure } from "./case.js";
 import { numel, unravel, type NdArray } from "./reference/nd.js";
 import type { Tolerance } from "./tolerance.js";
@@ -28,29 +28,9 @@ export function expected(x: NdArray, dtype: DType, tolerance: Tolerance, scale?:
 
 /** The typed array that stores `dtype`, filled with `values`. */
 export function typedArray(dtype: DType, values: readonly number[]): TypedArray {
-  switch (dtype) {
-    case "float32":
-      return Float32Array.from(values);
-    case "int32":
-      return Int32Array.from(values);
-    case "bool":
-      return Uint8Array.from(values);
-    case "float64":
-      return Float64Array.from(values);
-  }
-}
-
-function arrayMatches(values: TypedArray, dtype: DType): boolean {
-  switch (dtype) {
-    case "float32":
-      return values instanceof Float32Array;
-    case "int32":
-      return values instanceof Int32Array;
-    case "bool":
-      return values instanceof Uint8Array;
-    case "float64":
-      return values instanceof Float64Array;
-  }
+  const out = allocate(dtype, values.length);
+  out.set(values);
+  return out;
 }
 
 /** Tensors a case made; `dispose()` frees them all, so a failing case does not leave tensors behind. */
@@ -164,7 +144,7 @@ export async function expectTensor(label: string, t: Tensor, want: Expected, inp
     throw new ConformanceFailure(`${label}: result has dtype ${t.dtype}, expected ${want.dtype}`, { inputs: describeOperands(inputs) });
   }
   const data = await t.data();
-  if (!arrayMatches(data, want.dtype)) {
+  if (!matchesDType(data, want.dtype)) {
     throw new ConformanceFailure(`${label}: read() returned a ${data.constructor.name} for a ${want.dtype} tensor`, { inputs: describeOperands(inputs) });
   }
   if (data.length !== want.values.length) {

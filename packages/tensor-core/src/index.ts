@@ -3,7 +3,7 @@
  * random stream and the op library of Neurite. It has no runtime dependencies and no import side effects.
  */
 export type { Backend, BackendCapabilities, BackendMemory, DataId, FusedActivation, FusedKernels, OutputSpec, TensorInfo } from "./backend.js";
-export { allocate, bytesPerElement, castValue, DTYPES, isFloat, type DataTypeMap, type DType, type TypedArray } from "./dtype.js";
+export { allocate, bytesPerElement, castValue, DTYPES, isFloat, matchesDType, type DataTypeMap, type DType, type TypedArray } from "./dtype.js";
 export type { MemoryInfo, OpNode, OpRecorder } from "./engine.js";
 export { ArgumentError, BackendError, DisposedError, DTypeError, NeuriteError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
 export { keep, memory, tensorsIn, tidy } from "./memory.js";

@@ -1,6 +1,7 @@
 import {
   allocate,
   binaryOps,
+  castValue,
   sizeOf,
   stridesOf,
   unaryOps,
@@ -143,24 +144,10 @@ export function where(condition: Input, a: Input, b: Input, out: OutputSpec): Ty
   return dst;
 }
 
-/**
- * The value `dtype` stores for `value`: int32 truncates toward zero (NaN and ±Infinity give 0, as `| 0`
- * does), bool is 1 for anything non-zero (NaN included), floats are stored as given.
- */
-export function storedValue(value: number, dtype: DType): number {
-  switch (dtype) {
-    case "int32":
-      return value | 0;
-    case "bool":
-      return value !== 0 ? 1 : 0;
-    default:
-      return value;
-  }
-}
 
 export function fill(value: number, out: OutputSpec): TypedArray {
   const dst = allocate(out.dtype, sizeOf(out.shape));
-  dst.fill(storedValue(value, out.dtype));
+  dst.fill(castValue(value, out.dtype));
   return dst;
 }
 

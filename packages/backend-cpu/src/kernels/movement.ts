@@ -1,5 +1,4 @@
-import { ArgumentError, allocate, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
-import { storedValue } from "./elementwise.js";
+import { ArgumentError, allocate, castValue, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
 import { broadcastStrides, stridedCopy } from "./strided.js";
 import type { Input } from "./types.js";
 
@@ -37,7 +36,7 @@ export function slice(x: Input, begin: readonly number[], step: readonly number[
 
 export function pad(x: Input, paddings: readonly (readonly [number, number])[], value: number, out: OutputSpec): TypedArray {
   const dst = allocate(out.dtype, sizeOf(out.shape));
-  dst.fill(storedValue(value, out.dtype));
+  dst.fill(castValue(value, out.dtype));
   const outStrides = stridesOf(out.shape);
   let start = 0;
   for (let i = 0; i < outStrides.length; i++) start += paddings[i]![0] * outStrides[i]!;
