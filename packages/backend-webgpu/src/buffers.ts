@@ -1,0 +1,158 @@
+import { BackendError, type DataId, type DType } from "@neurite/tensor-core";
+
+/**
+ * The webgpu backend's `DataId`: one GPU buffer holding `size` elements of `dtype`, 4 bytes each (bool is
+ * stored as u32 0/1, because WGSL storage buffers have no 8-bit type). The buffer is usually larger than
+ * `size · 4` bytes: it comes from a size class of the pool. Disposing sets `buffer` to null, so later
+ * misuse is caught here instead of reading a buffer that now belongs to another tensor.
+ */
+export class GpuData {
+  constructor(
+    readonly owner: object,
+    public buffer: GPUBuffer | null,
+    readonly size: number,
+    readonly dtype: DType,
+  ) {}
+}
+
+/** Bytes of one stored element: every dtype the backend declares takes one 32-bit word. */
+export const ELEMENT_BYTES = 4;
+
+/** The smallest buffer: zero-size tensors still get a bindable buffer, so no kernel special-cases them. */
+const MIN_BYTES = 16;
+
+/**
+ * Rounds a request up to its size class: powers of two up to 4 KiB, then steps of a quarter of the power of
+ * two below (at most 25% unused), so buffers of nearby sizes are interchangeable and a training loop, whose
+ * shapes repeat every step, allocates nothing after its first step.
+ */
+export function sizeClass(bytes: number, maxBytes: number): number {
+  const b = Math.max(MIN_BYTES, Math.ceil(bytes / 4) * 4);
+  let cls: number;
+  if (b <= 4096) {
+    cls = 2 ** Math.ceil(Math.log2(b));
+  } else {
+    const step = 2 ** (Math.floor(Math.log2(b)) - 2);
+    cls = Math.ceil(b / step) * step;
+  }
+  return cls <= maxBytes ? cls : b;
+}
+
+/**
+ * A pool of GPU buffers of one usage, by size class. Creating a GPU buffer costs a driver call and zeroing;
+ * a released buffer is kept for the next request of its class instead. Buffers above `maxIdleBytes` of idle
+ * storage are retired (destroyed once the commands that may still use them are submitted).
+ */
+export class BufferPool {
+  private readonly idle = new Map<number, GPUBuffer[]>();
+  private idleBytes = 0;
+  private idleCount = 0;
+  private closed = false;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly usage: number,
+    private readonly maxBytes: number,
+    private readonly maxIdleBytes: number,
+    private readonly retire: (buffer: GPUBuffer) => void,
+    private readonly label: string,
+  ) {}
+
+  acquire(bytes: number): GPUBuffer {
+    const cls = sizeClass(bytes, this.maxBytes);
+    const reused = this.idle.get(cls)?.pop();
+    if (reused !== undefined) {
+      this.idleBytes -= cls;
+      this.idleCount--;
+      return reused;
+    }
+    return this.device.createBuffer({ size: cls, usage: this.usage, label: this.label });
+  }
+
+  release(buffer: GPUBuffer): void {
+    if (this.closed || this.idleBytes + buffer.size > this.maxIdleBytes) {
+      this.retire(buffer);
+      return;
+    }
+    let list = this.idle.get(buffer.size);
+    if (list === undefined) this.idle.set(buffer.size, (list = []));
+    list.push(buffer);
+    this.idleBytes += buffer.size;
+    this.idleCount++;
+  }
+
+  stats(): { buffers: number; bytes: number } {
+    return { buffers: this.idleCount, bytes: this.idleBytes };
+  }
+
+  /** Hands every idle buffer to `retire`, and every buffer released later (the pool's owner is gone). */
+  drain(): void {
+    this.closed = true;
+    for (const list of this.idle.values()) for (const buffer of list) this.retire(buffer);
+    this.idle.clear();
+    this.idleBytes = 0;
+    this.idleCount = 0;
+  }
+}
+
+/** What `memory()` reports: live tensor buffers, plus the idle ones the pool keeps for reuse. */
+export interface WebGpuMemory {
+  /** GPU buffers holding live tensor data. */
+  readonly buffers: number;
+  /** Bytes of those buffers (their allocated size, which rounds the data size up to a size class). */
+  readonly bytes: number;
+  /** Idle buffers kept by the pool for reuse; released by `dispose()`. */
+  readonly pooledBuffers: number;
+  readonly pooledBytes: number;
+}
+
+/** Tensor storage of one backend: GpuData handles over pooled buffers, with live counts. */
+export class Storage {
+  private liveBuffers = 0;
+  private liveBytes = 0;
+
+  constructor(
+    private readonly pool: BufferPool,
+    private readonly maxBindingBytes: number,
+  ) {}
+
+  /** A fresh handle for `size` elements; a size beyond what one binding can address is a clear error. */
+  create(op: string, size: number, dtype: DType): GpuData {
+    const bytes = size * ELEMENT_BYTES;
+    if (bytes > this.maxBindingBytes) {
+      throw new BackendError(
+        { op },
+        `a ${dtype} tensor of ${size} elements needs ${bytes} bytes, more than this device's maxStorageBufferBindingSize ` +
+          `of ${this.maxBindingBytes} bytes; split the work into smaller tensors`,
+      );
+    }
+    const buffer = this.pool.acquire(bytes);
+    this.liveBuffers++;
+    this.liveBytes += buffer.size;
+    return new GpuData(this, buffer, size, dtype);
+  }
+
+  /** The live handle behind `data`; a disposed or foreign DataId is a BackendError. */
+  get(data: DataId, op: string): GpuData & { buffer: GPUBuffer } {
+    if (!(data instanceof GpuData) || data.owner !== this) {
+      throw new BackendError({ op }, "backend 'webgpu' was given data it does not own (from another backend?)");
+    }
+    if (data.buffer === null) {
+      throw new BackendError({ op }, "backend 'webgpu' was given data that was already disposed");
+    }
+    return data as GpuData & { buffer: GPUBuffer };
+  }
+
+  dispose(data: DataId): void {
+    const handle = this.get(data, "disposeData");
+    this.liveBuffers--;
+    this.liveBytes -= handle.buffer.size;
+    this.pool.release(handle.buffer);
+    (handle as GpuData).buffer = null;
+  }
+
+  memory(): WebGpuMemory {
+    const pooled = this.pool.stats();
+    return { buffers: this.liveBuffers, bytes: this.liveBytes, pooledBuffers: pooled.buffers, pooledBytes: pooled.bytes };
+  }
+}

@@ -1,0 +1,177 @@
+import type { BinaryOp, FusedActivation, UnaryOp } from "@neurite/tensor-core";
+import type { KernelSource } from "../pipelines.js";
+import { helpers } from "./math.wgsl.js";
+import { bindings, coords, flatEntry, offset, u, type Scalar } from "./wgsl.js";
+
+/**
+ * Elementwise kernels, generated from op → WGSL expression tables. Every elementwise primitive (unary,
+ * binary, where, cast) is one "map" kernel: read one value from each input, apply an expression, write one
+ * value. The tables below are the only place an op's meaning is written in WGSL.
+ */
+
+/** A WGSL expression over `x` (unary) or `a`, `b` (binary), and the helper functions it calls. */
+export interface Expr {
+  readonly expr: string;
+  readonly helpers: readonly string[];
+}
+
+const e = (expr: string, ...helperNames: string[]): Expr => ({ expr, helpers: helperNames });
+
+const FLOAT_UNARY: Readonly<Record<UnaryOp, Expr | undefined>> = {
+  neg: e("-x"),
+  abs: e("abs(x)"),
+  sign: e("sign_(x)", "sign_"),
+  exp: e("exp(x)"),
+  expm1: e("expm1_(x)", "expm1_"),
+  log: e("log_(x)", "log1p_"),
+  log1p: e("log1p_(x)", "log1p_"),
+  sqrt: e("sqrt_(x)", "sqrt_"),
+  sin: e("sin_(x)", "trig_"),
+  cos: e("cos_(x)", "trig_"),
+  tanh: e("tanh_(x)", "tanh_"),
+  floor: e("floor(x)"),
+  ceil: e("ceil(x)"),
+  // WGSL's round is half-to-even, like the reference.
+  round: e("round(x)"),
+  logicalNot: undefined,
+  isNaN: e("u32(isnan_(x))", "specials"),
+};
+
+/** Unary ops on int32 (the table allows neg, abs and sign); `-x` and `abs` wrap at -2³¹ as Int32Array does. */
+const INT_UNARY: Partial<Record<UnaryOp, Expr>> = { neg: e("-x"), abs: e("abs(x)"), sign: e("sign(x)") };
+
+export function unaryExpr(op: UnaryOp, t: Scalar): Expr {
+  const found = t === "f32" ? FLOAT_UNARY[op] : t === "i32" ? INT_UNARY[op] : op === "logicalNot" ? e("select(0u, 1u, x == 0u)") : undefined;
+  if (found === undefined) throw new Error(`no WGSL for unary '${op}' on ${t}`);
+  // Builtins may turn NaN into a number (SwiftShader's exp(NaN) is Infinity): NaN in, NaN out.
+  if (t === "f32" && op !== "isNaN") return { expr: `select(${found.expr}, x, isnan_(x))`, helpers: [...found.helpers, "specials"] };
+  return found;
+}
+
+const COMPARISONS: Partial<Record<BinaryOp, string>> = {
+  equal: "==",
+  less: "<",
+  lessEqual: "<=",
+  greater: ">",
+  greaterEqual: ">=",
+};
+
+export function binaryExpr(op: BinaryOp, t: Scalar): Expr {
+  // Some compilers emit an ordered not-equal, false for NaN; the negated equality is true for NaN on all.
+  if (op === "notEqual") return e("u32(!(a == b))");
+  const cmp = COMPARISONS[op];
+  if (cmp !== undefined) return e(`u32(a ${cmp} b)`);
+  switch (op) {
+    case "add":
+      return e("a + b");
+    case "sub":
+      return e("a - b");
+    case "mul":
+      // i32 multiplication keeps the low 32 bits, which is Math.imul.
+      return e("a * b");
+    case "div":
+      return e("div_(a, b)", "div_");
+    case "pow":
+      return e("pow_(a, b)", "pow_");
+    case "maximum":
+      return t === "f32" ? e("max_(a, b)", "max_") : e("max(a, b)");
+    case "minimum":
+      return t === "f32" ? e("min_(a, b)", "max_") : e("min(a, b)");
+    case "logicalAnd":
+      return e("a & b");
+    case "logicalOr":
+      return e("a | b");
+    default:
+      throw new Error(`no WGSL for binary '${op}'`);
+  }
+}
+
+/** Conversion between stored types, as backend-cpu's typed-array stores convert. */
+export function castExpr(from: Scalar, to: Scalar): Expr {
+  if (to === "u32") {
+    // Anything non-zero is true; for floats that includes NaN and excludes -0, so test the bits.
+    return from === "f32" ? e("u32((bitcast<u32>(x) & 0x7fffffffu) != 0u)") : e(`u32(x != ${from === "i32" ? "0i" : "0u"})`);
+  }
+  if (to === "i32") return from === "f32" ? e("toInt32_(x)", "toInt32_") : e("i32(x)");
+  return e("f32(x)");
+}
+
+/** The activation of a fused kernel, applied to `x`. */
+export function activationExpr(activation: FusedActivation): Expr {
+  switch (activation) {
+    case "linear":
+      return e("x");
+    case "relu":
+      return e("relu_(x)", "relu_");
+    case "sigmoid":
+      return e("sigmoid_(x)", "sigmoid_");
+    case "tanh":
+      return e("tanh_(x)", "tanh_");
+  }
+}
+
+/**
+ * How a map kernel reads one input at output index `i`:
+ * - `same`: at `i` (same shape as the output);
+ * - `scalar`: element 0;
+ * - `row`: at `i % period` (a trailing block repeated, such as a bias row over a batch);
+ * - `outer`: at `i / period` (each element repeated `period` times, such as a column over rows);
+ * - `strided`: at an offset from the output coordinates and the input's (broadcast) strides.
+ * The first four need no coordinates, so they avoid the per-element divisions of `strided`.
+ */
+export type Mode = "same" | "scalar" | "row" | "outer" | "strided";
+
+export interface MapSpec {
+  /** Names the expression in the pipeline key, e.g. `binary.add`. */
+  readonly name: string;
+  readonly inputs: readonly Scalar[];
+  readonly output: Scalar;
+  /** Expression over `v0, v1, …` of the output's type. */
+  readonly expr: string;
+  readonly helpers: readonly string[];
+  /** WGSL functions the expression calls besides the helpers (an op wrapped as a function). */
+  readonly functions?: string;
+}
+
+/** Wraps a table expression over `params` as a WGSL function `name`, so a kernel can call it on any values. */
+export function asFunction(name: string, params: readonly (readonly [string, Scalar])[], result: Scalar, body: Expr): string {
+  return `fn ${name}(${params.map(([n, t]) => `${n}: ${t}`).join(", ")}) -> ${result} { return ${body.expr}; }`;
+}
+
+const MODE_CODE: Readonly<Record<Mode, string>> = { same: "=", scalar: "1", row: "%", outer: "/", strided: "s" };
+
+export const MAP_WORKGROUP = 64;
+
+/**
+ * A map kernel. Uniform words: `[size, dims[rank], then per input: its period (row, outer) or its strides
+ * (strided)]`; `rank` is 0 when no input is strided (then no coordinates are computed at all).
+ */
+export function mapKernel(spec: MapSpec, modes: readonly Mode[], rank: number): KernelSource {
+  return {
+    key: `map:${spec.name}:${spec.inputs.join(",")}>${spec.output}:${modes.map((m) => MODE_CODE[m]).join("")}:r${rank}`,
+    code: () => {
+      let at = 1 + rank;
+      const reads = spec.inputs.map((_, k) => {
+        const mode = modes[k]!;
+        const word = at;
+        switch (mode) {
+          case "same":
+            return `  let v${k} = in${k}[i];`;
+          case "scalar":
+            return `  let v${k} = in${k}[0];`;
+          case "row":
+            at += 1;
+            return `  let v${k} = in${k}[i % ${u(word)}];`;
+          case "outer":
+            at += 1;
+            return `  let v${k} = in${k}[i / ${u(word)}];`;
+          case "strided":
+            at += rank;
+            return `  let v${k} = in${k}[${offset(rank, word)}];`;
+        }
+      });
+      const body = [`  if (i >= ${u(0)}) { return; }`, coords("i", rank, 1), ...reads, `  out[i] = ${spec.expr};`];
+      return [helpers(spec.helpers), spec.functions ?? "", bindings(spec.inputs, spec.output, at), flatEntry(MAP_WORKGROUP, body.join("\n"))].join("\n");
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { BinaryOp, OutputSpec, UnaryOp } from "@neurite/tensor-core";
+import { asFunction, binaryExpr, castExpr, MAP_WORKGROUP, mapKernel, unaryExpr, type MapSpec, type Mode } from "../kernels/elementwise.wgsl.js";
+import { fillKernel, MOVE_WORKGROUP } from "../kernels/movement.wgsl.js";
+import { flatWorkgroups, scalarOf } from "../kernels/wgsl.js";
+import { broadcastStrides, collapse, isContiguous, sizeOfShape } from "../shape.js";
+import { ELEMENT_BYTES } from "../buffers.js";
+import { valueBits, type KernelContext, type Output, type Resolved } from "./context.js";
+
+/**
+ * Runs a map kernel over inputs broadcast to `out.shape`. The broadcast walk is collapsed first, then each
+ * input is classified (see `Mode`). Only `strided` inputs need per-element coordinates, and the pipeline key
+ * records the classification, so `x + 1`, `x + bias` and `x + y` of equal shapes each compile their own
+ * lean variant.
+ */
+export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: readonly Resolved[], out: OutputSpec): Output {
+  const result = ctx.allocate(op, out.shape, out.dtype);
+  const size = sizeOfShape(out.shape);
+  if (size === 0) return result;
+  const walk = collapse(
+    out.shape,
+    inputs.map((x) => broadcastStrides(x.shape, out.shape)),
+  );
+  const last = walk.shape.length - 1;
+  const inner = walk.shape[last] ?? 1;
+  const classified = inputs.map((x, k): { mode: Mode; words: number[] } => {
+    const strides = walk.strides[k]!;
+    if (sizeOfShape(x.shape) === 1) return { mode: "scalar", words: [] };
+    if (isContiguous(walk.shape, strides)) return { mode: "same", words: [] };
+    if (last > 0 && strides[last] === 1 && strides.slice(0, last).every((s) => s === 0)) return { mode: "row", words: [inner] };
+    if (last > 0 && strides[last] === 0 && isContiguous(walk.shape.slice(0, last), strides.slice(0, last))) return { mode: "outer", words: [inner] };
+    return { mode: "strided", words: strides };
+  });
+  const strided = classified.some((c) => c.mode === "strided");
+  const rank = strided ? walk.shape.length : 0;
+  const params = [size, ...(strided ? walk.shape : []), ...classified.flatMap((c) => c.words)];
+  ctx.run(
+    mapKernel(
+      spec,
+      classified.map((c) => c.mode),
+      rank,
+    ),
+    inputs.map((x) => x.buffer),
+    result.buffer,
+    params,
+    flatWorkgroups(size, MAP_WORKGROUP),
+  );
+  return result;
+}
+
+export function unary(ctx: KernelContext, op: UnaryOp, x: Resolved, out: OutputSpec): Output {
+  const t = scalarOf(x.dtype);
+  const r = scalarOf(out.dtype);
+  const expr = unaryExpr(op, t);
+  const spec: MapSpec = {
+    name: `unary.${op}`,
+    inputs: [t],
+    output: r,
+    expr: "f_(v0)",
+    helpers: expr.helpers,
+    functions: asFunction("f_", [["x", t]], r, expr),
+  };
+  return runMap(ctx, op, spec, [x], out);
+}
+
+export function binary(ctx: KernelContext, op: BinaryOp, a: Resolved, b: Resolved, out: OutputSpec): Output {
+  const t = scalarOf(a.dtype);
+  const r = scalarOf(out.dtype);
+  const expr = binaryExpr(op, t);
+  const spec: MapSpec = {
+    name: `binary.${op}`,
+    inputs: [t, t],
+    output: r,
+    expr: "f_(v0, v1)",
+    helpers: expr.helpers,
+    functions: asFunction(
+      "f_",
+      [
+        ["a", t],
+        ["b", t],
+      ],
+      r,
+      expr,
+    ),
+  };
+  return runMap(ctx, op, spec, [a, b], out);
+}
+
+export function where(ctx: KernelContext, condition: Resolved, a: Resolved, b: Resolved, out: OutputSpec): Output {
+  const t = scalarOf(out.dtype);
+  const spec: MapSpec = { name: "where", inputs: ["u32", t, t], output: t, expr: "select(v2, v1, v0 != 0u)", helpers: [] };
+  return runMap(ctx, "where", spec, [condition, a, b], out);
+}
+
+export function cast(ctx: KernelContext, x: Resolved, out: OutputSpec): Output {
+  if (x.dtype === out.dtype) {
+    const result = ctx.allocate("cast", out.shape, out.dtype);
+    ctx.copy(x.buffer, 0, result.buffer, 0, result.size * ELEMENT_BYTES);
+    return result;
+  }
+  const t = scalarOf(x.dtype);
+  const r = scalarOf(out.dtype);
+  const expr = castExpr(t, r);
+  const spec: MapSpec = { name: "cast", inputs: [t], output: r, expr: "f_(v0)", helpers: expr.helpers, functions: asFunction("f_", [["x", t]], r, expr) };
+  return runMap(ctx, "cast", spec, [x], out);
+}
+
+/** Writes `value` (as `out.dtype` stores it) to every element of a fresh output. */
+export function fill(ctx: KernelContext, op: string, value: number, out: OutputSpec): Output {
+  const result = ctx.allocate(op, out.shape, out.dtype);
+  fillInto(ctx, result, valueBits(value, out.dtype));
+  return result;
+}
+
+export function fillInto(ctx: KernelContext, target: Output, bits: number): void {
+  if (target.size === 0) return;
+  ctx.run(fillKernel(), [], target.buffer, [target.size, bits], flatWorkgroups(target.size, MOVE_WORKGROUP));
+}
