@@ -136,6 +136,9 @@ export interface OutputSpec {
 export interface BackendMemory {
   /** Live storage allocations (typed arrays, GPU buffers). */
   readonly buffers: number;
-  /** Bytes those allocations hold. */
+  /**
+   * Bytes those allocations hold: exact data sizes on the CPU; a GPU backend may report its buffers' sizes,
+   * rounded up to its allocation classes.
+   */
   readonly bytes: number;
 }
