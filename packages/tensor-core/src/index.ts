@@ -21,7 +21,7 @@ export {
   type UnaryOp,
 } from "./primitives.js";
 export { getBackend, setBackend } from "./registry.js";
-export { broadcastShapes, sizeOf, stridesOf, type Shape } from "./shape.js";
+export { broadcastShapes, broadcastStrides, collapseAxes, sizeOf, stridesOf, type Shape, type StridedWalk } from "./shape.js";
 export { Tensor, type NestedArray } from "./tensor.js";
 export { Variable, variable, withVariableValues } from "./variable.js";
 export { setRecorder } from "./recording.js";

@@ -88,3 +88,48 @@ export function normalizeAxes(site: ErrorSite, axes: number | readonly number[] 
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/**
+ * For backend kernels: strides that read a contiguous array of `inShape` as if it had `outShape` (NumPy
+ * broadcasting): aligned on the right, 0 on missing leading axes and on size-1 axes, so the element repeats.
+ */
+export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(inShape);
+  const offset = outShape.length - inShape.length;
+  const strides = new Array<number>(outShape.length).fill(0);
+  for (let i = 0; i < inShape.length; i++) {
+    if (inShape[i] !== 1) strides[i + offset] = own[i]!;
+  }
+  return strides;
+}
+
+/** A shape walked in row-major order, with one stride list per operand. */
+export interface StridedWalk {
+  readonly shape: number[];
+  readonly strides: number[][];
+}
+
+/**
+ * For backend kernels: drops size-1 axes and merges neighbouring axes that every operand walks contiguously
+ * (axis d then d+1 is one axis when, for every operand, s[d] = s[d+1] · shape[d+1] — true of two broadcast
+ * axes too, 0 = 0 · n). The element order, and so every operand's offsets, are unchanged, while the rank a
+ * kernel loops over (or a GPU shader indexes by) shrinks: an op on equal shapes becomes one long row.
+ */
+export function collapseAxes(shape: Shape, strides: readonly (readonly number[])[]): StridedWalk {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j]![last] === s[d]! * size);
+    if (mergeable) {
+      outShape[last] = outShape[last]! * size;
+      for (let j = 0; j < strides.length; j++) outStrides[j]![last] = strides[j]![d]!;
+    } else {
+      outShape.push(size);
+      for (let j = 0; j < strides.length; j++) outStrides[j]!.push(strides[j]![d]!);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}

@@ -1,17 +1,5 @@
-import {
-  allocate,
-  binaryOps,
-  castValue,
-  sizeOf,
-  stridesOf,
-  unaryOps,
-  type BinaryOp,
-  type DType,
-  type OutputSpec,
-  type TypedArray,
-  type UnaryOp,
-} from "@neurite/tensor-core";
-import { broadcastStrides, forEachRow } from "./strided.js";
+import { allocate, binaryOps, broadcastStrides, castValue, sizeOf, stridesOf, unaryOps, type BinaryOp, type DType, type OutputSpec, type TypedArray, type UnaryOp } from "@neurite/tensor-core";
+import { forEachRow } from "./strided.js";
 import type { Input } from "./types.js";
 
 /**

@@ -1,7 +1,7 @@
-import { allocate, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
+import { allocate, broadcastStrides, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
 import { binary } from "./elementwise.js";
 import { matmul, matmulDims } from "./matmul.js";
-import { broadcastStrides, forEachRow } from "./strided.js";
+import { forEachRow } from "./strided.js";
 import type { Input } from "./types.js";
 
 /**

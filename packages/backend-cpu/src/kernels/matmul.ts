@@ -1,5 +1,5 @@
-import { allocate, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
-import { broadcastStrides, forEachRow } from "./strided.js";
+import { allocate, broadcastStrides, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
+import { forEachRow } from "./strided.js";
 import type { Input } from "./types.js";
 
 /**

@@ -1,5 +1,5 @@
-import { ArgumentError, allocate, castValue, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
-import { broadcastStrides, stridedCopy } from "./strided.js";
+import { allocate, ArgumentError, broadcastStrides, castValue, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
+import { stridedCopy } from "./strided.js";
 import type { Input } from "./types.js";
 
 /**

@@ -7,46 +7,7 @@
  * rows (the last axis) to the caller, which runs a plain typed-array loop over them.
  */
 
-import { sizeOf, stridesOf, type TypedArray } from "@neurite/tensor-core";
-
-/**
- * Strides that read a contiguous array of `inShape` as if it had `outShape` (NumPy broadcasting): aligned on
- * the right, with stride 0 on missing leading axes and on size-1 axes, so the single element repeats.
- */
-export function broadcastStrides(inShape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(inShape);
-  const offset = outShape.length - inShape.length;
-  const strides = new Array<number>(outShape.length).fill(0);
-  for (let i = 0; i < inShape.length; i++) {
-    if (inShape[i] !== 1) strides[i + offset] = own[i]!;
-  }
-  return strides;
-}
-
-/**
- * Drops size-1 axes and merges neighbouring axes that every operand walks contiguously, so an elementwise op
- * on equal shapes (or with a scalar) becomes one long row, and the walk's per-row overhead mostly vanishes.
- */
-function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d]!;
-    if (size === 1) continue;
-    const last = outShape.length - 1;
-    // Axis `last` followed by axis d is one axis if, for every operand, stepping `last` once equals
-    // stepping d `size` times.
-    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j]![last] === s[d]! * size);
-    if (mergeable) {
-      outShape[last] = outShape[last]! * size;
-      for (let j = 0; j < strides.length; j++) outStrides[j]![last] = strides[j]![d]!;
-    } else {
-      outShape.push(size);
-      for (let j = 0; j < strides.length; j++) outStrides[j]!.push(strides[j]![d]!);
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
+import { collapseAxes, sizeOf, type TypedArray } from "@neurite/tensor-core";
 
 /**
  * Called once per row: `pos[j]` is operand j's position at the row's start, `step[j]` its stride along the
@@ -60,7 +21,7 @@ export type RowFn = (pos: readonly number[], step: readonly number[], length: nu
  */
 export function forEachRow(shape: readonly number[], strides: readonly (readonly number[])[], starts: readonly number[], row: RowFn): void {
   if (sizeOf(shape) === 0) return;
-  const { shape: s, strides: st } = collapse(shape, strides);
+  const { shape: s, strides: st } = collapseAxes(shape, strides);
   const operands = st.length;
   const pos = starts.slice();
   const rank = s.length;
