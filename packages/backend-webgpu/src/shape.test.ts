@@ -1,14 +1,15 @@
+import { broadcastStrides, collapseAxes, stridesOf } from "@neurite/tensor-core";
 import { describe, expect, it } from "vitest";
 import { workgroupGrid } from "./dispatch.js";
 import { sizeClass } from "./buffers.js";
-import { broadcastStrides, collapse, contiguousStrides, isContiguous } from "./shape.js";
+import { isContiguous } from "./shape.js";
 
 describe("collapse", () => {
   it("merges dims that are contiguous for every operand and drops size-1 dims", () => {
     const shape = [2, 3, 4];
-    expect(collapse(shape, [contiguousStrides(shape)])).toEqual({ shape: [24], strides: [[1]] });
+    expect(collapseAxes(shape, [stridesOf(shape)])).toEqual({ shape: [24], strides: [[1]] });
     // A [3, 1] operand broadcast to [2, 3, 4]: dims 1 and 2 cannot merge for it, dims 0 stays apart.
-    expect(collapse(shape, [broadcastStrides([3, 1], shape), contiguousStrides(shape)])).toEqual({
+    expect(collapseAxes(shape, [broadcastStrides([3, 1], shape), stridesOf(shape)])).toEqual({
       shape: [2, 3, 4],
       strides: [
         [0, 1, 0],
@@ -16,8 +17,8 @@ describe("collapse", () => {
       ],
     });
     // Two broadcast dims in a row merge (0 = 0 · n).
-    expect(collapse([2, 3, 4], [broadcastStrides([4], [2, 3, 4])])).toEqual({ shape: [6, 4], strides: [[0, 1]] });
-    expect(collapse([1, 1], [[0, 0]])).toEqual({ shape: [], strides: [[]] });
+    expect(collapseAxes([2, 3, 4], [broadcastStrides([4], [2, 3, 4])])).toEqual({ shape: [6, 4], strides: [[0, 1]] });
+    expect(collapseAxes([1, 1], [[0, 0]])).toEqual({ shape: [], strides: [[]] });
   });
 
   it("recognises contiguous walks", () => {

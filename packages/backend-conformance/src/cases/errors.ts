@@ -192,6 +192,11 @@ export function errorCases(): ConformanceCase[] {
       const b = t([4], "int32");
       return () => linear(x, w, b);
     }, { type: DTypeError, op: "linear", argument: "bias", mentions: ["int32", "float32"] }),
+    errorCase("linear/sigmoid activation on int32", ["int32"], (t) => {
+      const x = t([2, 3], "int32");
+      const w = t([3, 1], "int32");
+      return () => linear(x, w, null, "sigmoid");
+    }, { type: DTypeError, op: "linear", argument: "activation", mentions: ["sigmoid", "int32"] }),
     errorCase("sigmoid/of int32", ["int32"], (t) => {
       const x = t([2], "int32");
       return () => sigmoid(x);

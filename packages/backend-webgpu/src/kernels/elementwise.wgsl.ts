@@ -96,13 +96,14 @@ export function castExpr(from: Scalar, to: Scalar): Expr {
   return e("f32(x)");
 }
 
-/** The activation of a fused kernel, applied to `x`. */
-export function activationExpr(activation: FusedActivation): Expr {
+/** The activation of a fused kernel, applied to `x` of type `t`. */
+export function activationExpr(activation: FusedActivation, t: Scalar = "f32"): Expr {
   switch (activation) {
     case "linear":
       return e("x");
     case "relu":
-      return e("relu_(x)", "relu_");
+      // relu_ takes f32 (NaN stays NaN); an int32 product has no NaN.
+      return t === "i32" ? e("max(x, 0i)") : e("relu_(x)", "relu_");
     case "sigmoid":
       return e("sigmoid_(x)", "sigmoid_");
     case "tanh":

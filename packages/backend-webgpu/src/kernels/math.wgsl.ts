@@ -229,8 +229,9 @@ fn cos_(x: f32) -> f32 {
 }`,
   },
   sigmoid_: {
-    deps: [],
-    code: `fn sigmoid_(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }`,
+    deps: ["specials"],
+    // exp(NaN) may be Infinity (SwiftShader), which would make σ(NaN) = 0: NaN in, NaN out.
+    code: `fn sigmoid_(x: f32) -> f32 { if (isnan_(x)) { return x; } return 1.0 / (1.0 + exp(-x)); }`,
   },
   relu_: {
     deps: ["specials"],

@@ -42,7 +42,7 @@ function matmulCode(v: MatmulVariant): string {
   const tile = 16 * per;
   const loads = (tile * TK) / 256;
   const dims = 8;
-  const act = activationExpr(v.activation);
+  const act = activationExpr(v.activation, t);
   const inputs: Scalar[] = v.bias ? [t, t, t] : [t, t];
 
   // Tile element l of A: (row i, depth p) laid out so that consecutive invocations read consecutive addresses.

@@ -14,6 +14,8 @@ export function softmaxKernel(): KernelSource {
   return {
     key: "softmax:f32",
     code: () => `${helpers(["max_"])}
+// exp(NaN) may be Infinity (SwiftShader); x − max is NaN where the row holds +∞, and must stay NaN.
+fn expn_(d: f32) -> f32 { return select(exp(d), d, isnan_(d)); }
 ${bindings(["f32"], "f32", 2)}
 var<workgroup> partial: array<f32, ${SOFTMAX_WORKGROUP}>;
 @compute @workgroup_size(${SOFTMAX_WORKGROUP})
@@ -33,7 +35,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   m = partial[0];
   workgroupBarrier();
   var sum = 0.0;
-  for (var j = lid; j < n; j += ${SOFTMAX_WORKGROUP}u) { sum = sum + exp(in0[base + j] - m); }
+  for (var j = lid; j < n; j += ${SOFTMAX_WORKGROUP}u) { sum = sum + expn_(in0[base + j] - m); }
   partial[lid] = sum;
   workgroupBarrier();
   for (var s = ${SOFTMAX_WORKGROUP / 2}u; s > 0u; s = s >> 1u) {
@@ -41,7 +43,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     workgroupBarrier();
   }
   sum = partial[0];
-  for (var j = lid; j < n; j += ${SOFTMAX_WORKGROUP}u) { out[base + j] = exp(in0[base + j] - m) / sum; }
+  for (var j = lid; j < n; j += ${SOFTMAX_WORKGROUP}u) { out[base + j] = expn_(in0[base + j] - m) / sum; }
 }`,
   };
 }

@@ -1,8 +1,9 @@
+import { broadcastStrides, collapseAxes, sizeOf } from "@neurite/tensor-core";
 import type { BinaryOp, OutputSpec, UnaryOp } from "@neurite/tensor-core";
 import { asFunction, binaryExpr, castExpr, MAP_WORKGROUP, mapKernel, unaryExpr, type MapSpec, type Mode } from "../kernels/elementwise.wgsl.js";
 import { fillKernel, MOVE_WORKGROUP } from "../kernels/movement.wgsl.js";
 import { flatWorkgroups, scalarOf } from "../kernels/wgsl.js";
-import { broadcastStrides, collapse, isContiguous, sizeOfShape } from "../shape.js";
+import { isContiguous } from "../shape.js";
 import { ELEMENT_BYTES } from "../buffers.js";
 import { valueBits, type KernelContext, type Output, type Resolved } from "./context.js";
 
@@ -14,9 +15,9 @@ import { valueBits, type KernelContext, type Output, type Resolved } from "./con
  */
 export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: readonly Resolved[], out: OutputSpec): Output {
   const result = ctx.allocate(op, out.shape, out.dtype);
-  const size = sizeOfShape(out.shape);
+  const size = sizeOf(out.shape);
   if (size === 0) return result;
-  const walk = collapse(
+  const walk = collapseAxes(
     out.shape,
     inputs.map((x) => broadcastStrides(x.shape, out.shape)),
   );
@@ -24,7 +25,7 @@ export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: re
   const inner = walk.shape[last] ?? 1;
   const classified = inputs.map((x, k): { mode: Mode; words: number[] } => {
     const strides = walk.strides[k]!;
-    if (sizeOfShape(x.shape) === 1) return { mode: "scalar", words: [] };
+    if (sizeOf(x.shape) === 1) return { mode: "scalar", words: [] };
     if (isContiguous(walk.shape, strides)) return { mode: "same", words: [] };
     if (last > 0 && strides[last] === 1 && strides.slice(0, last).every((s) => s === 0)) return { mode: "row", words: [inner] };
     if (last > 0 && strides[last] === 0 && isContiguous(walk.shape.slice(0, last), strides.slice(0, last))) return { mode: "outer", words: [inner] };

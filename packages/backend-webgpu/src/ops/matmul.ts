@@ -1,8 +1,7 @@
-import { DTypeError, type FusedActivation, type OutputSpec } from "@neurite/tensor-core";
+import { broadcastStrides, collapseAxes, DTypeError, sizeOf, type FusedActivation, type OutputSpec } from "@neurite/tensor-core";
 import { activationExpr, asFunction, type MapSpec } from "../kernels/elementwise.wgsl.js";
 import { matmulKernel } from "../kernels/matmul.wgsl.js";
 import { scalarOf } from "../kernels/wgsl.js";
-import { broadcastStrides, collapse, sizeOfShape } from "../shape.js";
 import type { KernelContext, Output, Resolved } from "./context.js";
 import { binary, runMap } from "./elementwise.js";
 
@@ -39,7 +38,7 @@ function product(
   const result = ctx.allocate(op, out.shape, out.dtype);
   const { m, k, n } = dims(a, b, transposeA, transposeB);
   const batchShape = out.shape.slice(0, -2);
-  const batch = sizeOfShape(batchShape);
+  const batch = sizeOf(batchShape);
   if (result.size === 0) return result;
   // Batch strides in elements: a batch index of an operand steps over one whole matrix of it.
   const strideSets = [
@@ -54,7 +53,7 @@ function product(
     biasN = s[s.length - 1]!;
     strideSets.push(s.slice(0, -2));
   }
-  const walk = collapse(batchShape, strideSets);
+  const walk = collapseAxes(batchShape, strideSets);
   const per = m >= 64 && n >= 64 ? 4 : 1;
   const tile = 16 * per;
   const tilesN = Math.ceil(n / tile);
@@ -116,7 +115,7 @@ function broadcastBatch(batchA: readonly number[], batchB: readonly number[], m:
 
 function activate(ctx: KernelContext, op: string, x: Resolved, activation: FusedActivation, out: OutputSpec): Output {
   const t = scalarOf(out.dtype);
-  const expr = activationExpr(activation);
+  const expr = activationExpr(activation, t);
   const spec: MapSpec = { name: `act.${activation}`, inputs: [t], output: t, expr: "act_(v0)", helpers: expr.helpers, functions: asFunction("act_", [["x", t]], t, expr) };
   return runMap(ctx, op, spec, [x], out);
 }

@@ -1,8 +1,7 @@
-import { DTypeError, type OutputSpec } from "@neurite/tensor-core";
+import { broadcastStrides, collapseAxes, DTypeError, sizeOf, stridesOf, type OutputSpec } from "@neurite/tensor-core";
 import { ELEMENT_BYTES } from "../buffers.js";
 import { concatKernel, gatherKernel, MOVE_WORKGROUP, padKernel, scatterAddKernel, stridedCopyKernel } from "../kernels/movement.wgsl.js";
 import { flatWorkgroups, scalarOf } from "../kernels/wgsl.js";
-import { broadcastStrides, collapse, contiguousStrides, sizeOfShape } from "../shape.js";
 import { valueBits, type KernelContext, type Output, type Resolved } from "./context.js";
 
 /**
@@ -15,7 +14,7 @@ function stridedCopy(ctx: KernelContext, op: string, x: Resolved, srcStrides: re
   const result = ctx.allocate(op, out.shape, out.dtype);
   const size = result.size;
   if (size === 0) return result;
-  const walk = collapse(out.shape, [srcStrides, contiguousStrides(out.shape)]);
+  const walk = collapseAxes(out.shape, [srcStrides, stridesOf(out.shape)]);
   const src = walk.strides[0]!;
   if (walk.shape.length === 0 || (walk.shape.length === 1 && src[0] === 1)) {
     ctx.copy(x.buffer, start * ELEMENT_BYTES, result.buffer, 0, size * ELEMENT_BYTES);
@@ -27,7 +26,7 @@ function stridedCopy(ctx: KernelContext, op: string, x: Resolved, srcStrides: re
 }
 
 export function transpose(ctx: KernelContext, x: Resolved, perm: readonly number[], out: OutputSpec): Output {
-  const own = contiguousStrides(x.shape);
+  const own = stridesOf(x.shape);
   return stridedCopy(
     ctx,
     "transpose",
@@ -43,7 +42,7 @@ export function broadcastTo(ctx: KernelContext, x: Resolved, out: OutputSpec): O
 }
 
 export function slice(ctx: KernelContext, x: Resolved, begin: readonly number[], step: readonly number[], out: OutputSpec): Output {
-  const own = contiguousStrides(x.shape);
+  const own = stridesOf(x.shape);
   let start = 0;
   for (let d = 0; d < own.length; d++) start += begin[d]! * own[d]!;
   return stridedCopy(
@@ -61,7 +60,7 @@ export function pad(ctx: KernelContext, x: Resolved, paddings: readonly (readonl
   const size = result.size;
   if (size === 0) return result;
   const rank = out.shape.length;
-  const params = [size, ...out.shape, ...paddings.map((p) => p[0]), ...x.shape, ...contiguousStrides(x.shape), valueBits(value, out.dtype)];
+  const params = [size, ...out.shape, ...paddings.map((p) => p[0]), ...x.shape, ...stridesOf(x.shape), valueBits(value, out.dtype)];
   ctx.run(padKernel(rank), [x.buffer], result.buffer, params, flatWorkgroups(size, MOVE_WORKGROUP));
   return result;
 }
@@ -69,11 +68,11 @@ export function pad(ctx: KernelContext, x: Resolved, paddings: readonly (readonl
 export function concat(ctx: KernelContext, xs: readonly Resolved[], axis: number, out: OutputSpec): Output {
   const result = ctx.allocate("concat", out.shape, out.dtype);
   // Seen from `axis`, the output is `outer` runs of `outRun`; each input fills `run` elements of every run.
-  const outer = sizeOfShape(out.shape.slice(0, axis));
-  const outRun = sizeOfShape(out.shape.slice(axis));
+  const outer = sizeOf(out.shape.slice(0, axis));
+  const outRun = sizeOf(out.shape.slice(axis));
   let at = 0;
   for (const x of xs) {
-    const run = sizeOfShape(x.shape.slice(axis));
+    const run = sizeOf(x.shape.slice(axis));
     const size = outer * run;
     if (size > 0) {
       if (outer === 1) {
@@ -92,8 +91,8 @@ export function gather(ctx: KernelContext, x: Resolved, indices: Resolved, axis:
   const size = result.size;
   if (size === 0) return result;
   const n = x.shape[axis]!;
-  const inner = sizeOfShape(x.shape.slice(axis + 1));
-  const count = sizeOfShape(indices.shape);
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const count = sizeOf(indices.shape);
   ctx.run(gatherKernel(), [x.buffer, indices.buffer], result.buffer, [size, count, inner, n], flatWorkgroups(size, MOVE_WORKGROUP));
   return result;
 }
@@ -105,8 +104,8 @@ export function scatterAdd(ctx: KernelContext, updates: Resolved, indices: Resol
   const size = result.size;
   if (size === 0) return result;
   const n = out.shape[axis]!;
-  const inner = sizeOfShape(out.shape.slice(axis + 1));
-  const count = sizeOfShape(indices.shape);
+  const inner = sizeOf(out.shape.slice(axis + 1));
+  const count = sizeOf(indices.shape);
   ctx.run(scatterAddKernel(t), [updates.buffer, indices.buffer], result.buffer, [size, n, inner, count], flatWorkgroups(size, MOVE_WORKGROUP));
   return result;
 }

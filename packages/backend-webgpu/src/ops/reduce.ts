@@ -1,7 +1,6 @@
-import { ArgumentError, reduceIdentity, type ArgReduceOp, type OutputSpec, type ReduceOp } from "@neurite/tensor-core";
+import { ArgumentError, reduceIdentity, sizeOf, stridesOf, type ArgReduceOp, type OutputSpec, type ReduceOp } from "@neurite/tensor-core";
 import { argReduceKernel, REDUCE_THREAD_WORKGROUP, reduceKernel, TREE_WORKGROUP, type ReduceStrategy } from "../kernels/reduce.wgsl.js";
 import { scalarOf, type Scalar } from "../kernels/wgsl.js";
-import { contiguousStrides, sizeOfShape } from "../shape.js";
 import { cast, fillInto } from "./elementwise.js";
 import { valueBits, type KernelContext, type Output, type Resolved } from "./context.js";
 
@@ -32,7 +31,7 @@ interface Dims {
  * contiguous, so neighbours always merge) and dropping size-1 dims.
  */
 function groups(shape: readonly number[], axes: readonly number[]): { kept: Dims; reduced: Dims } {
-  const own = contiguousStrides(shape);
+  const own = stridesOf(shape);
   const reducedAxes = new Set(axes);
   const kept: Dims = { dims: [], strides: [] };
   const reduced: Dims = { dims: [], strides: [] };
@@ -66,7 +65,7 @@ export function reduce(ctx: KernelContext, op: ReduceOp, x: Resolved, axes: read
   const result = ctx.allocate(op, out.shape, out.dtype);
   const outSize = result.size;
   if (outSize === 0) return result;
-  const count = sizeOfShape(axes.map((a) => x.shape[a]!));
+  const count = sizeOf(axes.map((a) => x.shape[a]!));
   if (count === 0) {
     fillInto(ctx, result, valueBits(reduceIdentity(op, x.dtype), x.dtype));
     return result;
@@ -108,13 +107,13 @@ function run(ctx: KernelContext, op: ReduceOp, t: Scalar, input: GPUBuffer, kept
 
 export function argReduce(ctx: KernelContext, op: ArgReduceOp, x: Resolved, axis: number, out: OutputSpec): Output {
   const n = x.shape[axis]!;
-  if (n === 0 && sizeOfShape(out.shape) > 0) {
+  if (n === 0 && sizeOf(out.shape) > 0) {
     throw new ArgumentError({ op, argument: "x" }, `cannot take ${op} along axis ${axis} of size 0: there is no element to point at`);
   }
   const result = ctx.allocate(op, out.shape, out.dtype);
   const outSize = result.size;
   if (outSize === 0) return result;
-  const inner = sizeOfShape(x.shape.slice(axis + 1));
+  const inner = sizeOf(x.shape.slice(axis + 1));
   const strategy = strategyFor(n, outSize, inner === 1);
   const workgroups = strategy === "thread" ? Math.ceil(outSize / REDUCE_THREAD_WORKGROUP) : outSize;
   ctx.run(argReduceKernel(op, scalarOf(x.dtype), strategy), [x.buffer], result.buffer, [outSize, n, inner], workgroups);

@@ -103,6 +103,9 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, activation: F
   if (x.rank < 2 || w.rank !== 2) {
     throw new ShapeError({ op }, `expected x of rank ≥ 2 and w of rank 2, got ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
   }
+  if ((activation === "sigmoid" || activation === "tanh") && x.dtype === "int32") {
+    throw new DTypeError({ op, argument: "activation" }, `${activation} needs a float dtype, but x and w are int32; cast them to float32 first`);
+  }
   const shape = productShape(x, w, false, false);
   if (bias && bias.dtype !== x.dtype) throw new DTypeError({ op, argument: "bias" }, `dtype ${bias.dtype} differs from x's ${x.dtype}`);
   if (bias && !broadcastsTo(bias.shape, shape)) {
