@@ -1,7 +1,7 @@
 import { cpu } from "@neurite/backend-cpu";
 import type { Backend } from "@neurite/tensor-core";
 import { describe, expect, it } from "vitest";
-import { check, compareRuns, differ, disposeRun, generate, printProgram, report, shrink, type Failure } from "./testing/differential.js";
+import { check, compareRuns, differ, disposeRun, generate, printProgram, report, shrink, type Failure } from "./testing/differential/index.js";
 import { sharedGpu } from "./testing/harness.js";
 
 /**

@@ -5,6 +5,7 @@ import { afterAll, expect } from "vitest";
 import type { WebGpuBackend } from "../backend.js";
 import type { WebGpuOptions } from "../device.js";
 import { webgpu } from "../webgpu.js";
+export { seeded } from "./seeded.js";
 
 /**
  * Test plumbing: a webgpu backend on Dawn (SwiftShader without a GPU) and the CPU reference, driven through
@@ -118,14 +119,6 @@ export class Pair {
   }
 }
 
-/** Deterministic pseudo-random numbers for tests (an LCG), so failures reproduce. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 /** `count` float32-exact values in [lo, hi). */
 export function randomValues(rand: () => number, count: number, lo = -1, hi = 1): number[] {

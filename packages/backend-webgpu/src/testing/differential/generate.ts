@@ -1,272 +1,10 @@
 import * as nt from "@neurite/tensor-core";
 import type { Backend, DType, Tensor } from "@neurite/tensor-core";
-import { seeded } from "./harness.js";
+import { ref, call, evaluate, refsOf, printProgram, type Literal, type Ref, type Call, type Arg, type Node, type Program } from "./program.js";
+import { messageOf, type Run } from "./run.js";
+import { seeded } from "../seeded.js";
 
-/**
- * Differential testing of a backend against backend-cpu: random programs of tensor-core ops (random ranks
- * 0–4, shapes with size-1 and empty axes, broadcasting in both directions, float32 / int32 / bool), run on
- * both backends with every intermediate value compared.
- *
- * A program is plain data: a list of nodes, each a literal leaf or one tensor-core call whose arguments
- * refer to earlier nodes. The same data is run by `runProgram`, shrunk by `shrink` and printed by
- * `printProgram` as TypeScript, so a failure prints exactly what ran, with the literal input values.
- *
- * Values are "exact" when both backends must hold them bit for bit: uploaded leaves, int32 and bool
- * arithmetic, and what movement, max/min, abs/neg, casts and comparisons make of exact values. Ops that are
- * discontinuous (floor, round, sign, comparisons, argmax, float → int casts) only take exact inputs, since a
- * last-bit difference would change their result; float arithmetic results are compared within tolerance.
- */
-
-// --- programs as data ---
-
-export type Literal = number | string | boolean | readonly Literal[] | { readonly [key: string]: Literal };
-export interface Ref {
-  readonly $ref: number;
-}
-/** `nt[$call](...args)`, then `[pick]` of the result when given (for `split`). */
-export interface Call {
-  readonly $call: string;
-  readonly args: readonly Arg[];
-  readonly pick?: number;
-}
-export type Arg = Ref | Call | Literal | readonly Arg[] | { readonly [key: string]: Arg };
-
-export interface Leaf {
-  readonly kind: "leaf";
-  readonly shape: readonly number[];
-  readonly dtype: DType;
-  readonly values: readonly number[];
-}
-export interface OpNode {
-  readonly kind: "op";
-  readonly expr: Call;
-  /** Whether both backends must agree bit for bit (see the module comment). */
-  readonly exact: boolean;
-}
-export type Node = Leaf | OpNode;
-
-export interface Program {
-  readonly seed: number;
-  readonly nodes: readonly Node[];
-}
-
-const ref = (i: number): Ref => ({ $ref: i });
-const call = (name: string, ...args: Arg[]): Call => ({ $call: name, args });
-
-function isObject(a: Arg): a is { readonly [key: string]: Arg } {
-  return typeof a === "object" && !Array.isArray(a);
-}
-function isRef(a: Arg): a is Ref {
-  return isObject(a) && "$ref" in a;
-}
-function isCall(a: Arg): a is Call {
-  return isObject(a) && "$call" in a;
-}
-
-type AnyFunction = (...args: unknown[]) => unknown;
-
-function evaluate(a: Arg, values: readonly Tensor[]): unknown {
-  if (typeof a !== "object") return a;
-  if (Array.isArray(a)) return (a as readonly Arg[]).map((x) => evaluate(x, values));
-  if (isRef(a)) return values[a.$ref]!;
-  if (isCall(a)) {
-    const fn = (nt as unknown as Record<string, AnyFunction | undefined>)[a.$call];
-    if (fn === undefined) throw new Error(`test bug: tensor-core has no ${a.$call}`);
-    const result = fn(...a.args.map((x) => evaluate(x, values)));
-    return a.pick === undefined ? result : (result as unknown[])[a.pick];
-  }
-  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, evaluate(v, values)]));
-}
-
-/** The refs an argument reads. */
-function refsOf(a: Arg, out: Set<number> = new Set()): Set<number> {
-  if (typeof a !== "object") return out;
-  if (Array.isArray(a)) for (const x of a as readonly Arg[]) refsOf(x, out);
-  else if (isRef(a)) out.add(a.$ref);
-  else if (isCall(a)) for (const x of a.args) refsOf(x, out);
-  else for (const v of Object.values(a)) refsOf(v, out);
-  return out;
-}
-
-function renumber(a: Arg, map: ReadonlyMap<number, number>): Arg {
-  if (typeof a !== "object") return a;
-  if (Array.isArray(a)) return (a as readonly Arg[]).map((x) => renumber(x, map));
-  if (isRef(a)) return ref(map.get(a.$ref)!);
-  if (isCall(a)) return { ...a, args: a.args.map((x) => renumber(x, map)) };
-  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, renumber(v, map)]));
-}
-
-export interface Run {
-  readonly values: Tensor[];
-  /** Set when a node threw: its index and the error. */
-  readonly error?: { readonly at: number; readonly message: string };
-}
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/**
- * Runs `program` on `backend` (made the current backend); the caller disposes `values`. `stepwise` reads each
- * value as soon as it is made, so that a GPU error (reported at the next read) is pinned to its node.
- */
-export async function runProgram(program: Program, backend: Backend, stepwise = false): Promise<Run> {
-  await nt.setBackend(backend);
-  const values: Tensor[] = [];
-  for (const [i, node] of program.nodes.entries()) {
-    let t: Tensor;
-    try {
-      t =
-        node.kind === "leaf"
-          ? nt.tensor([...node.values], { shape: node.shape, dtype: node.dtype })
-          : nt.tidy(() => {
-              const result = evaluate(node.expr, values);
-              if (!(result instanceof nt.Tensor)) throw new Error(`test bug: ${node.expr.$call} returned no tensor`);
-              return result;
-            });
-    } catch (error) {
-      return { values, error: { at: i, message: messageOf(error) } };
-    }
-    if (stepwise) {
-      try {
-        await t.data();
-      } catch (error) {
-        t.dispose();
-        return { values, error: { at: i, message: messageOf(error) } };
-      }
-    }
-    values.push(t);
-  }
-  return { values };
-}
-
-/**
- * Runs `program` on `backend` and compares with `expected`. A GPU command that failed surfaces at the next
- * read, whichever value it belongs to: the program then runs again reading every value at once, to name
- * the node that failed.
- */
-export async function differ(program: Program, expected: Run, backend: Backend): Promise<Mismatch | undefined> {
-  const actual = await runProgram(program, backend);
-  let readError: unknown;
-  try {
-    return await compareRuns(program, expected, actual);
-  } catch (error) {
-    readError = error;
-  } finally {
-    disposeRun(actual);
-  }
-  const stepwise = await runProgram(program, backend, true);
-  try {
-    const mismatch = await compareRuns(program, expected, stepwise);
-    return mismatch ?? { at: program.nodes.length - 1, message: `a read failed (not reproduced reading each value): ${messageOf(readError)}` };
-  } catch (error) {
-    return { at: program.nodes.length - 1, message: `a read failed: ${messageOf(error)}` };
-  } finally {
-    disposeRun(stepwise);
-  }
-}
-
-export function disposeRun(run: Run): void {
-  for (const t of run.values) t.dispose();
-}
-
-export interface Mismatch {
-  readonly at: number;
-  readonly message: string;
-}
-
-export const TOLERANCE = { atol: 2e-4, rtol: 2e-4 };
-
-/**
- * Exact agreement, NaN matching NaN. −0 matches +0: the backends order signed zeros differently in
- * max/min (backend-cpu's `maximum` is Math.max, its reductions keep the first of equal values; WGSL's keep
- * the second), which no op in the contract pins down.
- */
-function same(a: number, e: number): boolean {
-  return a === e || (Number.isNaN(a) && Number.isNaN(e));
-}
-
-function close(a: number, e: number): boolean {
-  if (Number.isNaN(e)) return Number.isNaN(a);
-  if (!Number.isFinite(e)) return a === e;
-  return Math.abs(a - e) <= TOLERANCE.atol + TOLERANCE.rtol * Math.abs(e);
-}
-
-/** The first node whose value differs (dtype, shape, or an element), or where only one backend threw. */
-export async function compareRuns(program: Program, expected: Run, actual: Run): Promise<Mismatch | undefined> {
-  const count = Math.min(expected.values.length, actual.values.length);
-  const [want, got] = await Promise.all([
-    Promise.all(expected.values.slice(0, count).map((t) => t.data())),
-    Promise.all(actual.values.slice(0, count).map((t) => t.data())),
-  ]);
-  for (let k = 0; k < count; k++) {
-    const e = expected.values[k]!;
-    const a = actual.values[k]!;
-    if (a.dtype !== e.dtype) return { at: k, message: `dtype ${a.dtype}, expected ${e.dtype}` };
-    if (a.shape.join() !== e.shape.join() || a.rank !== e.rank) return { at: k, message: `shape [${a.shape.join(", ")}], expected [${e.shape.join(", ")}]` };
-    const node = program.nodes[k]!;
-    const exact = node.kind === "leaf" || node.exact || e.dtype !== "float32";
-    const w = want[k]!;
-    const g = got[k]!;
-    for (let i = 0; i < w.length; i++) {
-      const ev = w[i]!;
-      const av = g[i]!;
-      if (exact ? !same(av, ev) : !close(av, ev)) {
-        const how = exact ? "exactly" : `within atol ${TOLERANCE.atol}, rtol ${TOLERANCE.rtol}`;
-        return { at: k, message: `element ${i} is ${literal(av)}, expected ${literal(ev)} (${how})` };
-      }
-    }
-  }
-  if (actual.error !== undefined && actual.error.at === count) {
-    return { at: count, message: `webgpu threw where backend-cpu did not: ${actual.error.message}` };
-  }
-  if (expected.error !== undefined && expected.error.at === count) {
-    return { at: count, message: `backend-cpu threw where webgpu did not: ${expected.error.message}` };
-  }
-  return undefined;
-}
-
-// --- printing ---
-
-function literal(v: number): string {
-  if (Object.is(v, -0)) return "-0";
-  return String(v);
-}
-
-function print(a: Arg): string {
-  if (typeof a === "number") return literal(a);
-  if (typeof a === "string") return JSON.stringify(a);
-  if (typeof a === "boolean") return String(a);
-  if (Array.isArray(a)) return `[${(a as readonly Arg[]).map(print).join(", ")}]`;
-  if (isRef(a)) return `v${a.$ref}`;
-  if (isCall(a)) return `nt.${a.$call}(${a.args.map(print).join(", ")})${a.pick === undefined ? "" : `[${a.pick}]`}`;
-  const entries = Object.entries(a);
-  return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${k}: ${print(v)}`).join(", ")} }`;
-}
-
-export function printNode(node: Node): string {
-  if (node.kind === "op") return print(node.expr);
-  return `nt.tensor(${print(node.values)}, { shape: ${print(node.shape)}, dtype: ${JSON.stringify(node.dtype)} })`;
-}
-
-/** The program as a runnable TypeScript module that prints the last value on both backends. */
-export function printProgram(program: Program, note: string): string {
-  const last = program.nodes.length - 1;
-  return [
-    `// ${note}`,
-    `import * as nt from "@neurite/tensor-core";`,
-    `import { cpu } from "@neurite/backend-cpu";`,
-    `import { webgpu } from "@neurite/backend-webgpu";`,
-    `import { create } from "webgpu";`,
-    ``,
-    `const gpu = create([]);`,
-    `for (const backend of [cpu(), await webgpu({ gpu })]) {`,
-    `  await nt.setBackend(backend);`,
-    ...program.nodes.map((node, i) => `  const v${i} = ${printNode(node)};`),
-    `  console.log(v${last}.dtype, v${last}.shape, Array.from(await v${last}.data()));`,
-    `}`,
-  ].join("\n");
-}
-
-// --- generation ---
+/** Random programs of tensor-core ops, generated from a seed. */
 
 interface Meta {
   readonly shape: readonly number[];
@@ -279,8 +17,6 @@ interface Meta {
   readonly special: boolean;
 }
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
 function broadcastable(a: readonly number[], b: readonly number[]): boolean {
   for (let i = 1; i <= Math.min(a.length, b.length); i++) {
     const x = a[a.length - i]!;
@@ -288,15 +24,6 @@ function broadcastable(a: readonly number[], b: readonly number[]): boolean {
     if (x !== y && x !== 1 && y !== 1) return false;
   }
   return true;
-}
-
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => {
-    const x = a[a.length - rank + i] ?? 1;
-    const y = b[b.length - rank + i] ?? 1;
-    return x === 1 ? y : x;
-  });
 }
 
 /** Thrown when the generator made a call that backend-cpu refuses: a bug in the generator. */
@@ -339,7 +66,7 @@ class Generator {
   shape(minRank = 0, maxRank = 4): number[] {
     const rank = this.pick([0, 1, 1, 2, 2, 2, 3, 3, 4].filter((r) => r >= minRank && r <= maxRank).concat([minRank]));
     const shape = Array.from({ length: rank }, () => this.dim());
-    while (sizeOf(shape) > 48) {
+    while (nt.sizeOf(shape) > 48) {
       const i = this.int(0, rank);
       shape[i] = Math.max(1, Math.floor(shape[i]! / 2));
     }
@@ -382,7 +109,7 @@ class Generator {
 
   /** A new leaf; `plain` leaves hold no NaN or infinities (to multiply an inexact value with). */
   leaf(shape: readonly number[], dtype: DType, plain = false): number {
-    const values = plain ? Array.from({ length: sizeOf(shape) }, () => this.value(dtype)) : this.leafValues(dtype, sizeOf(shape));
+    const values = plain ? Array.from({ length: nt.sizeOf(shape) }, () => this.value(dtype)) : this.leafValues(dtype, nt.sizeOf(shape));
     return this.record({ kind: "leaf", shape, dtype, values });
   }
   op(expr: Call, exact: boolean): number {
@@ -391,7 +118,7 @@ class Generator {
 
   /** An earlier node satisfying `ok` (small enough to grow), or a new leaf from `make`. */
   input(ok: (m: Meta) => boolean, make: () => number, reuse = 0.8): number {
-    const candidates = this.meta.flatMap((m, i) => (ok(m) && sizeOf(m.shape) <= 192 ? [i] : []));
+    const candidates = this.meta.flatMap((m, i) => (ok(m) && nt.sizeOf(m.shape) <= 192 ? [i] : []));
     if (candidates.length === 0 || !this.chance(reuse)) return make();
     // Mostly the latest values, so that programs grow deep rather than wide.
     return this.pick(this.chance(0.6) ? candidates.slice(-2) : candidates);
@@ -406,7 +133,7 @@ class Generator {
     const grown = shape.map((d) => (d === 1 && this.chance(0.5) ? this.pick([2, 3]) : d));
     const extra = Array.from({ length: this.int(0, 5 - shape.length) }, () => this.pick([1, 2, 3]));
     const out = [...extra, ...grown];
-    return sizeOf(out) > 192 ? [...grown] : out;
+    return nt.sizeOf(out) > 192 ? [...grown] : out;
   }
 
   /** A node (earlier or new) of `dtype` whose shape broadcasts with `shape`. */
@@ -549,7 +276,7 @@ class Generator {
     const a = this.any();
     const ma = this.meta[a]!;
     const c = this.partner(ma.shape, "bool");
-    const shape = broadcastShape(ma.shape, this.meta[c]!.shape);
+    const shape = nt.broadcastShapes("differential", ma.shape, this.meta[c]!.shape);
     const useScalar = ma.dtype !== "bool" && this.chance(0.2);
     const b: Arg = useScalar ? this.value(ma.dtype) : ref(this.partner(shape, ma.dtype));
     const exact = ma.exact && (useScalar || this.meta[(b as Ref).$ref]!.exact);
@@ -592,7 +319,7 @@ class Generator {
   }
 
   argReduce(): void {
-    const x = this.input((m) => m.exact && m.dtype !== "bool" && sizeOf(m.shape) > 0, () => this.leaf(this.shape().map((d) => d || 1), this.pick(["float32", "int32"])));
+    const x = this.input((m) => m.exact && m.dtype !== "bool" && nt.sizeOf(m.shape) > 0, () => this.leaf(this.shape().map((d) => d || 1), this.pick(["float32", "int32"])));
     const m = this.meta[x]!;
     const op = this.pick(["argmax", "argmin"]);
     const axes = m.shape.flatMap((d, i) => (d > 0 ? [i] : []));
@@ -601,7 +328,7 @@ class Generator {
   }
 
   reshapeTarget(shape: readonly number[]): number[] {
-    const size = sizeOf(shape);
+    const size = nt.sizeOf(shape);
     if (size === 0) return this.shuffle([0, ...Array.from({ length: this.int(0, 3) }, () => this.pick([1, 2, 3]))]);
     const dims: number[] = [];
     let rest = size;
@@ -642,7 +369,7 @@ class Generator {
       case "broadcastTo": {
         const grown = m.shape.map((d) => (d === 1 && this.chance(0.6) ? this.pick([2, 3, 4]) : d));
         const target = [...Array.from({ length: this.int(0, 5 - rank) }, () => this.pick([1, 2, 3])), ...grown];
-        this.op(call("broadcastTo", X, sizeOf(target) > 256 ? grown : target), exact);
+        this.op(call("broadcastTo", X, nt.sizeOf(target) > 256 ? grown : target), exact);
         return;
       }
       case "slice": {
@@ -710,7 +437,7 @@ class Generator {
   indexing(): void {
     const kind = this.pick(["gather", "gather", "scatterAdd", "oneHot"]);
     if (kind === "oneHot") {
-      const x = this.input((m) => m.dtype === "int32" && m.exact && sizeOf(m.shape) <= 48, () => this.leaf(this.shape(0, 3), "int32"));
+      const x = this.input((m) => m.dtype === "int32" && m.exact && nt.sizeOf(m.shape) <= 48, () => this.leaf(this.shape(0, 3), "int32"));
       const depth = this.int(1, 6);
       const options = this.chance(0.5) ? { onValue: this.int(-2, 4), offValue: this.int(-2, 2), dtype: this.pick(["float32", "int32"]) } : { dtype: this.pick(["float32", "int32", "bool"]) };
       this.op(call("oneHot", ref(x), depth, options), true);
@@ -722,7 +449,7 @@ class Generator {
       const axis = this.int(0, m.shape.length);
       const d = m.shape[axis]!;
       const shape = d === 0 ? [0] : this.shape(0, 2).map((k) => Math.min(k, 4));
-      const idx = Array.from({ length: sizeOf(shape) }, () => this.int(0, d));
+      const idx = Array.from({ length: nt.sizeOf(shape) }, () => this.int(0, d));
       this.op(call("gather", ref(x), call("tensor", idx, { shape, dtype: "int32" }), this.chance(0.3) ? axis - m.shape.length : axis), m.exact);
       return;
     }
@@ -877,172 +604,3 @@ export async function generate(seed: number, steps: number, reference: Backend):
   return { program: { seed, nodes: g.nodes }, expected: { values: g.values } };
 }
 
-// --- shrinking ---
-
-/** Keeps the nodes `target` depends on (and `target`), renumbered. */
-export function ancestors(program: Program, target: number): Program {
-  const keep = new Set<number>([target]);
-  for (let i = target; i >= 0; i--) {
-    const node = program.nodes[i]!;
-    if (keep.has(i) && node.kind === "op") for (const r of refsOf(node.expr)) keep.add(r);
-  }
-  const order = [...keep].sort((a, b) => a - b);
-  const map = new Map(order.map((old, i) => [old, i]));
-  return {
-    seed: program.seed,
-    nodes: order.map((i) => {
-      const node = program.nodes[i]!;
-      return node.kind === "leaf" ? node : { ...node, expr: renumber(node.expr, map) as Call };
-    }),
-  };
-}
-
-function topCall(program: Program, at: number): string {
-  const node = program.nodes[at];
-  return node?.kind === "op" ? node.expr.$call : "tensor";
-}
-
-/** The first (or, with `last`, the last) corner of a row-major `values` of `shape` that has `smaller` shape. */
-function corner(values: readonly number[], shape: readonly number[], smaller: readonly number[], last = false): number[] {
-  const out: number[] = [];
-  const strides = shape.map((_, i) => sizeOf(shape.slice(i + 1)));
-  const total = sizeOf(smaller);
-  for (let flat = 0; flat < total; flat++) {
-    let rest = flat;
-    let offset = 0;
-    for (let i = smaller.length - 1; i >= 0; i--) {
-      offset += ((rest % smaller[i]!) + (last ? shape[i]! - smaller[i]! : 0)) * strides[i]!;
-      rest = Math.floor(rest / smaller[i]!);
-    }
-    out.push(values[offset]!);
-  }
-  return out;
-}
-
-export interface Failure {
-  readonly program: Program;
-  readonly mismatch: Mismatch;
-}
-
-/** Runs `program` on both backends: the first mismatch, or undefined (also when backend-cpu refuses it). */
-export async function check(program: Program, reference: Backend, backend: Backend): Promise<Mismatch | undefined> {
-  const expected = await runProgram(program, reference);
-  try {
-    if (expected.error !== undefined) return undefined;
-    return await differ(program, expected, backend);
-  } finally {
-    disposeRun(expected);
-  }
-}
-
-/**
- * A smaller program that fails the same way (at a node calling the same op): only the failing node and what
- * it depends on, intermediate values replaced by literal leaves holding backend-cpu's values, then smaller
- * leaf shapes. Tries at most `budget` candidates.
- */
-export async function shrink(failure: Failure, reference: Backend, backend: Backend, budget = 250): Promise<Failure> {
-  const op = topCall(failure.program, failure.mismatch.at);
-  const first = ancestors(failure.program, failure.mismatch.at);
-  let best: Failure = { program: first, mismatch: { ...failure.mismatch, at: first.nodes.length - 1 } };
-  let tries = 0;
-  const attempt = async (candidate: Program): Promise<boolean> => {
-    if (tries >= budget) return false;
-    tries++;
-    const mismatch = await check(candidate, reference, backend);
-    if (mismatch === undefined || topCall(candidate, mismatch.at) !== op) return false;
-    const program = ancestors(candidate, mismatch.at);
-    best = { program, mismatch: { ...mismatch, at: program.nodes.length - 1 } };
-    return true;
-  };
-
-  // 1. Cut the chain: an intermediate value becomes a literal leaf with backend-cpu's values.
-  for (let progress = true; progress && tries < budget; ) {
-    progress = false;
-    const run = await runProgram(best.program, reference);
-    const data = await Promise.all(run.values.map(async (t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(await t.data(), Number) })));
-    disposeRun(run);
-    for (let j = best.program.nodes.length - 2; j >= 0 && !progress; j--) {
-      if (best.program.nodes[j]!.kind === "leaf" || data[j] === undefined) continue;
-      const nodes = [...best.program.nodes];
-      nodes[j] = { kind: "leaf", ...data[j]! };
-      progress = await attempt(ancestors({ seed: best.program.seed, nodes }, nodes.length - 1));
-    }
-  }
-
-  // 2. Smaller leaves: every occurrence of a size at once (keeps broadcasting), then one axis at a time.
-  const smallerShapes = async (): Promise<void> => {
-    for (let progress = true; progress && tries < budget; ) {
-      progress = false;
-      const nodes = best.program.nodes;
-      const candidates: Program[] = [];
-      const sizes = new Set(nodes.flatMap((n) => (n.kind === "leaf" ? n.shape.filter((d) => d > 1) : [])));
-      for (const s of [...sizes].sort((a, b) => b - a)) {
-        for (const t of new Set([1, Math.floor(s / 2), s - 1])) {
-          for (const last of [false, true]) {
-            candidates.push({
-              seed: best.program.seed,
-              nodes: nodes.map((n) => {
-                if (n.kind !== "leaf") return n;
-                const shape = n.shape.map((d) => (d === s ? t : d));
-                return { ...n, shape, values: corner(n.values, n.shape, shape, last) };
-              }),
-            });
-          }
-        }
-      }
-      for (const [i, n] of nodes.entries()) {
-        if (n.kind !== "leaf") continue;
-        for (const [axis, d] of n.shape.entries()) {
-          if (d === 1) {
-            const shape = n.shape.filter((_, k) => k !== axis);
-            const copy = [...nodes];
-            copy[i] = { ...n, shape };
-            candidates.push({ seed: best.program.seed, nodes: copy });
-          }
-          for (const t of new Set([1, Math.floor(d / 2), d - 1])) {
-            if (t >= d || t < 1) continue;
-            const shape = n.shape.map((x, k) => (k === axis ? t : x));
-            for (const last of [false, true]) {
-              const copy = [...nodes];
-              copy[i] = { ...n, shape, values: corner(n.values, n.shape, shape, last) };
-              candidates.push({ seed: best.program.seed, nodes: copy });
-            }
-          }
-        }
-      }
-      for (const candidate of candidates) {
-        if (await attempt(candidate)) {
-          progress = true;
-          break;
-        }
-      }
-    }
-  };
-  await smallerShapes();
-
-  // 3. Simpler values: each element of a small leaf set to 0 (bool: false) where the failure stays.
-  for (let i = 0; i < best.program.nodes.length && tries < budget; i++) {
-    for (let k = 0; k < 64 && tries < budget; k++) {
-      const n = best.program.nodes[i]!;
-      if (n.kind !== "leaf" || n.values.length > 64 || k >= n.values.length || Object.is(n.values[k], 0)) continue;
-      const nodes = [...best.program.nodes];
-      nodes[i] = { ...n, values: n.values.map((v, j) => (j === k ? 0 : v)) };
-      await attempt({ seed: best.program.seed, nodes });
-    }
-  }
-  await smallerShapes();
-  return best;
-}
-
-/** The report of a failing program: what differs, and the shrunk program as TypeScript. */
-export async function report(failure: Failure, reference: Backend, backend: Backend): Promise<string> {
-  const small = await shrink(failure, reference, backend);
-  const node = failure.program.nodes[failure.mismatch.at];
-  return [
-    `differential test: program seed ${failure.program.seed} differs at v${failure.mismatch.at} = ${node === undefined ? "(end)" : printNode(node)}`,
-    `  ${failure.mismatch.message}`,
-    `minimal reproduction (${small.program.nodes.length} values; v${small.mismatch.at}: ${small.mismatch.message}):`,
-    "",
-    printProgram(small.program, `webgpu and backend-cpu differ on the last value: ${small.mismatch.message}`),
-  ].join("\n");
-}
