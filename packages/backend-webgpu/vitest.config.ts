@@ -1,20 +1,10 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
-import { sharedConfig } from "../../vitest.shared.js";
+import { sharedConfig, useSwiftShaderForDawn } from "../../vitest.shared.js";
 
-// Node: Dawn (the `webgpu` package) reads these when the test process creates the GPU. Without a GPU, the
-// SwiftShader Vulkan driver that Debian's chromium package ships runs the kernels on the CPU; Mesa's
-// lavapipe, which Dawn would find otherwise, is refused. Set here, at the top, so every forked worker
-// inherits them (worker threads would not pass them to native code, hence the forks pool).
-process.env.VK_ICD_FILENAMES ??= "/usr/lib/chromium/vk_swiftshader_icd.json";
-if (process.env.XDG_RUNTIME_DIR === undefined) {
-  const dir = join(tmpdir(), `neurite-xdg-${process.getuid?.() ?? 0}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  process.env.XDG_RUNTIME_DIR = dir;
-}
+// Node: Dawn on SwiftShader when there is no GPU (see useSwiftShaderForDawn).
+useSwiftShaderForDawn();
 
 // Browser: Debian's chromium (never a Playwright download) with WebGPU on its SwiftShader adapter, making
 // no outside lookups. A missing chromium fails the run (CI must not skip the browser half).

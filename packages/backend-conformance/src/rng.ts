@@ -1,4 +1,5 @@
 import type { DType } from "@neurite/tensor-core";
+import { store } from "./reference/nd.js";
 
 /**
  * The kit's own small deterministic generator (mulberry32), for case inputs. Each case seeds it from its name,
@@ -39,7 +40,7 @@ export class Rng {
 
   /** `count` values drawn by `draw`, stored exactly as `dtype` would store them. */
   values(count: number, dtype: DType, draw: (rng: Rng) => number): number[] {
-    return Array.from({ length: count }, () => storable(draw(this), dtype));
+    return Array.from({ length: count }, () => store(draw(this), dtype));
   }
 
   /** `count` values for `dtype` in a default range: floats in [lo, hi), int32 in [lo, hi] rounded, bool 0/1. */
@@ -50,16 +51,3 @@ export class Rng {
   }
 }
 
-/** The value `dtype` stores for a float64 number (float32 rounds, int32 truncates and wraps, bool is 0/1). */
-export function storable(value: number, dtype: DType): number {
-  switch (dtype) {
-    case "float32":
-      return Math.fround(value);
-    case "int32":
-      return value | 0;
-    case "bool":
-      return value !== 0 ? 1 : 0;
-    case "float64":
-      return value;
-  }
-}
