@@ -7,10 +7,14 @@ import { join } from "node:path";
 let passed = 0;
 let failed = 0;
 let problems = 0;
+// Workspace packages live in packages/*, apps/*, and the single folders docs/ and bench/.
+const dirs = [];
 for (const group of ["packages", "apps"]) {
-  if (!existsSync(group)) continue;
-  for (const name of readdirSync(group)) {
-    const dir = join(group, name);
+  if (existsSync(group)) for (const name of readdirSync(group)) dirs.push(join(group, name));
+}
+for (const single of ["docs", "bench"]) dirs.push(single);
+{
+  for (const dir of dirs) {
     const manifest = join(dir, "package.json");
     if (!existsSync(manifest)) continue;
     const hasTests = JSON.parse(readFileSync(manifest, "utf8")).scripts?.test !== undefined;
