@@ -1,24 +1,10 @@
-import { clone, runOp, setRecorder, Tensor } from "@neurite/tensor-core";
+import { clone, runOp, Tensor } from "@neurite/tensor-core";
 import { GradientError } from "./errors.js";
 import { CUSTOM_PREFIX, type GradRule } from "./rules/index.js";
 
-/**
- * Runs `fn` with gradient tracing switched off: no tape (not even an outer one) sees its ops, so they keep
- * nothing alive and use fused kernels. Its results are constants to any gradient being taken. `fn` must be
- * synchronous.
- *
- * ```ts
- * const accuracy = noGrad(() => evaluate(model, testSet));
- * ```
- */
-export function noGrad<T>(fn: () => T): T {
-  const previous = setRecorder(null);
-  try {
-    return fn();
-  } finally {
-    setRecorder(previous);
-  }
-}
+// `noGrad` switches the op recorder off, which needs nothing from the tape: it lives in tensor-core so that
+// inference-only code (layers, a prediction loop) does not install autograd, and is re-exported here.
+export { noGrad } from "@neurite/tensor-core";
 
 /**
  * The same values as `x`, through which no gradient flows: to a tape it is a constant. (A new handle on

@@ -1,5 +1,4 @@
-import { noGrad } from "@neurite/autograd";
-import { ArgumentError, DTypeError, ShapeError, add, cast, div, formatShape, full, mean, mul, reshape, sqrt, square, sub, tidy, type DType, type Tensor, variable, type Variable } from "@neurite/tensor-core";
+import { ArgumentError, DTypeError, ShapeError, add, cast, div, formatShape, full, mean, mul, noGrad, reshape, sqrt, square, sub, tidy, type DType, type Tensor, variable, type Variable } from "@neurite/tensor-core";
 import { Module } from "./module.js";
 
 export interface BatchNormOptions {

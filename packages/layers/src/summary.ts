@@ -1,5 +1,4 @@
-import { noGrad } from "@neurite/autograd";
-import { ArgumentError, formatShape, tidy, zeros, type DType, type Tensor } from "@neurite/tensor-core";
+import { ArgumentError, formatShape, noGrad, tidy, zeros, type DType, type Tensor } from "@neurite/tensor-core";
 import type { Module } from "./module.js";
 
 /** One layer of a summary. */

@@ -2,6 +2,7 @@
  * @neurite/tensor-core — tensors, dtypes, broadcasting, the backend contract, memory scopes, the seeded
  * random stream and the op library of Neurite. It has no runtime dependencies and no import side effects.
  */
+import "./disposable.js"; // types only: Symbol.dispose and Disposable for projects without esnext.disposable
 export type { Backend, BackendCapabilities, BackendMemory, DataId, FusedActivation, FusedKernels, OutputSpec, TensorInfo } from "./backend.js";
 export { allocate, bytesPerElement, castValue, DTYPES, isFloat, matchesDType, type DataTypeMap, type DType, type TypedArray } from "./dtype.js";
 export type { MemoryInfo, OpNode, OpRecorder } from "./engine.js";
@@ -24,5 +25,5 @@ export { getBackend, setBackend } from "./registry.js";
 export { broadcastShapes, broadcastStrides, collapseAxes, sizeOf, stridesOf, type Shape, type StridedWalk } from "./shape.js";
 export { Tensor, type NestedArray } from "./tensor.js";
 export { Variable, variable, withVariableValues } from "./variable.js";
-export { setRecorder } from "./recording.js";
+export { noGrad, setRecorder } from "./recording.js";
 export * from "./ops/index.js";

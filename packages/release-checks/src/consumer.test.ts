@@ -1,0 +1,90 @@
+// The consumer test: the packed tarballs installed with npm into a fresh project outside the workspace (no
+// workspace links; third-party dependencies from the registry), used there the way a user would.
+import { build } from "esbuild";
+import { execFile } from "node:child_process";
+import { copyFileSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { repoRoot } from "./workspace.js";
+
+const run = promisify(execFile);
+const fixture = join(repoRoot, "packages/release-checks/consumer");
+const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
+
+/** The budget of issue 15: an MLP trained on the CPU, bundled for the browser, minified and gzipped. */
+const BUNDLE_BUDGET_BYTES = 35 * 1024;
+
+describe("the packages installed from their tarballs with npm", () => {
+  let project = "";
+
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), "neurite-consumer-"));
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "neurite-consumer", private: true, type: "module" }));
+    for (const file of readdirSync(fixture)) copyFileSync(join(fixture, file), join(project, file));
+    const packDir = inject("packDir");
+    const tarballs = readdirSync(packDir).map((f) => join(packDir, f));
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], { cwd: project });
+  });
+
+  afterAll(() => {
+    if (project !== "") rmSync(project, { recursive: true, force: true });
+  });
+
+  it("installs real copies, not links into the workspace", () => {
+    const installed = readdirSync(join(project, "node_modules/@neurite"));
+    expect(installed.length).toBe(readdirSync(inject("packDir")).length);
+    for (const name of installed) expect(lstatSync(join(project, "node_modules/@neurite", name)).isSymbolicLink(), name).toBe(false);
+  });
+
+  // Without the typings' own Symbol.dispose declaration the default config fails with TS2550; the bundler
+  // config adds the esnext.disposable lib, whose declarations must merge with the packages' own.
+  it.each(["tsconfig.json", "tsconfig.bundler.json"])("type-checks a file using the public API under %s (strict, no skipLibCheck)", async (config) => {
+    // tsc prints its diagnostics on stdout and exits non-zero: show them as the failure.
+    const output = await run(process.execPath, [tsc, "-p", config], { cwd: project }).then(
+      ({ stdout }) => stdout,
+      (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
+    );
+    expect(output).toBe("");
+  });
+
+  it("trains an MLP on the CPU in Node, saves a checkpoint file and loads it into a fresh model", async () => {
+    const { stdout } = await run(process.execPath, ["train.mjs"], { cwd: project });
+    const result = JSON.parse(stdout) as { firstLoss: number; lastLoss: number; epochs: number; maxDifference: number; predictions: number; meta: { epoch: number } };
+    expect(result.epochs).toBe(60);
+    expect(result.lastLoss).toBeLessThan(result.firstLoss / 10);
+    expect(result.meta.epoch).toBe(60);
+    expect(result.predictions).toBe(8);
+    expect(result.maxDifference).toBe(0); // the restored model computes exactly what the trained one does
+  });
+
+  it(`bundles MLP training on the CPU for the browser within ${BUNDLE_BUDGET_BYTES / 1024} KB min+gzip, and the bundle trains`, async () => {
+    const result = await build({
+      entryPoints: [join(project, "browser.ts")],
+      absWorkingDir: project,
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+      outfile: join(project, "bundle.mjs"),
+    });
+    const code = result.outputFiles[0]!.contents;
+    const gzipped = gzipSync(code, { level: 9 }).length;
+    const packages = new Set(Object.keys(result.metafile.inputs).map((f) => /node_modules\/(@neurite\/[^/]+)/.exec(f)?.[1]).filter(Boolean));
+    console.log(`browser bundle: ${code.length} bytes minified, ${gzipped} bytes gzipped, from ${[...packages].sort().join(", ")}`);
+    expect([...packages].sort()).toEqual(["@neurite/autograd", "@neurite/backend-cpu", "@neurite/layers", "@neurite/losses", "@neurite/optimizers", "@neurite/tensor-core"]);
+    expect(gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+
+    writeFileSync(join(project, "bundle.mjs"), code);
+    const { stdout } = await run(process.execPath, ["bundle.mjs"], { cwd: project });
+    const losses = JSON.parse(stdout) as { firstLoss: number; lastLoss: number };
+    expect(losses.lastLoss).toBeLessThan(losses.firstLoss / 10);
+  });
+});
