@@ -27,9 +27,11 @@ export async function main(): Promise<History> {
   sgd({ lr: 0.1 }).step(model.namedParameters(), grads);
   loss.dispose();
 
-  // Tensors are Disposable: the typings name Symbol.dispose without the user adding a lib.
-  const scratch = tensor([1, 2, 3]);
-  scratch[Symbol.dispose]();
+  // Tensors are Disposable, and `using` type-checks without the user adding the esnext.disposable lib.
+  {
+    using scratch = tensor([1, 2, 3]);
+    console.log(scratch.size);
+  }
   tidy(() => tensor([4]).mul(2));
 
   const table = courseNotesTable();

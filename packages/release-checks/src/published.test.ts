@@ -71,6 +71,20 @@ describe.each(libraryPackages())("$name as published", ({ name, manifest }) => {
     expect([...files.keys()].filter((f) => /\.test\.ts$|(^|\/)testing(\/|\.ts$)/.test(f))).toEqual([]);
   });
 
+  it("has a README that opens with its install line, an example and its peers", () => {
+    const readme = textOf(files, "README.md").replace(/ \\\n\s*/g, " "); // join shell continuation lines
+    // The opening: the introduction and the first section (some READMEs title their first example).
+    const headings = [...readme.matchAll(/\n## /g)].map((m) => m.index);
+    const opening = readme.slice(0, headings[1]);
+    const install = /^npm i (?:-D )?(.+)$/m.exec(opening)?.[1]?.split(/\s+/) ?? [];
+    const peers = Object.keys(packed.peerDependencies ?? {});
+    const required = peers.filter((peer) => packed.peerDependenciesMeta?.[peer]?.optional !== true);
+    expect(install, "the first npm i line").toEqual(expect.arrayContaining([name, ...required]));
+    expect(opening).toMatch(/```ts\n[\s\S]*?\n```/);
+    const peerLine = /\*\*Peer dependencies:\*\*([\s\S]*?)(?:\n\n|$)/.exec(opening)?.[1] ?? "";
+    for (const peer of peers) expect(peerLine, `the peer line names ${peer}`).toContain(`\`${peer}\``);
+  });
+
   it("has a README whose src/ pointers all name shipped files", () => {
     const readme = textOf(files, "README.md");
     const pointers = [...readme.matchAll(/`(src\/[^`\s]*)`/g)].map((m) => m[1]!);
