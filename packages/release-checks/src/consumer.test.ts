@@ -2,7 +2,7 @@
 // workspace links; third-party dependencies from the registry), used there the way a user would.
 import { build } from "esbuild";
 import { execFile } from "node:child_process";
-import { copyFileSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,6 +14,9 @@ import { repoRoot } from "./workspace.js";
 const run = promisify(execFile);
 const fixture = join(repoRoot, "packages/release-checks/consumer");
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
+
+/** The kernel methods of tensor-core's `Backend` contract, each of which the template leaves to its author. */
+const KERNELS = ["fill", "unary", "binary", "where", "reduce", "argReduce", "matmul", "cast", "transpose", "broadcastTo", "slice", "concat", "pad", "gather", "scatterAdd", "randomUniform"] as const;
 
 /** The budget of issue 15: an MLP trained on the CPU, bundled for the browser, minified and gzipped. */
 const BUNDLE_BUDGET_BYTES = 35 * 1024;
@@ -27,7 +30,8 @@ describe("the packages installed from their tarballs with npm", () => {
     for (const file of readdirSync(fixture)) copyFileSync(join(fixture, file), join(project, file));
     const packDir = inject("packDir");
     const tarballs = readdirSync(packDir).map((f) => join(packDir, f));
-    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], { cwd: project });
+    // vitest is the conformance kit's optional peer, which the backend template's test uses.
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs, "vitest@4.1.12"], { cwd: project });
   });
 
   afterAll(() => {
@@ -86,5 +90,24 @@ describe("the packages installed from their tarballs with npm", () => {
     const { stdout } = await run(process.execPath, ["bundle.mjs"], { cwd: project });
     const losses = JSON.parse(stdout) as { firstLoss: number; lastLoss: number };
     expect(losses.lastLoss).toBeLessThan(losses.firstLoss / 10);
+  });
+
+  // A plugin author copies the template out of the installed kit: it type-checks as it is, and the kit run on
+  // it names, for every kernel of the contract, the cases that need it.
+  it("ships a backend template that type-checks and whose every kernel the kit reports as not implemented", async () => {
+    const template = join(project, "backend-template");
+    cpSync(join(project, "node_modules/@neurite/backend-conformance/template"), template, { recursive: true });
+    const typecheck = await run(process.execPath, [tsc, "-p", template, "--noEmit"], { cwd: template }).then(
+      ({ stdout }) => stdout,
+      (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
+    );
+    expect(typecheck).toBe("");
+    await run(process.execPath, [tsc, "-p", join(template, "tsconfig.build.json")], { cwd: template });
+
+    const { stdout } = await run(process.execPath, ["kit.mjs"], { cwd: project });
+    const report = JSON.parse(stdout) as { passed: number; failed: number; kernels: Record<string, number>; unexplained: string[] };
+    expect(report.unexplained).toEqual([]);
+    expect(Object.keys(report.kernels).sort()).toEqual([...KERNELS].sort());
+    for (const kernel of KERNELS) expect(report.kernels[kernel], kernel).toBeGreaterThan(0);
   });
 });
