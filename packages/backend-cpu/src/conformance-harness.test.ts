@@ -96,6 +96,26 @@ describe("the conformance kit on deliberately broken backends", () => {
     expect(report.failed.find((r) => r.name.includes("seed 42 [1000]"))!.message).toContain("tolerance: exact");
   });
 
+  it("catches a matmul that guesses the layout from the shapes instead of reading the transpose flags", async () => {
+    // Picks the first layout whose inner dimensions match, as if the flags did not exist: right for every
+    // non-square case, wrong for square operands with a flag.
+    const guessing = patched((inner) => ({
+      matmul(a: TensorInfo, b: TensorInfo, _transposeA: boolean, _transposeB: boolean, out: OutputSpec): DataId {
+        const layouts = [[false, false], [true, false], [false, true], [true, true]] as const;
+        const innerDim = (t: TensorInfo, last: boolean) => t.shape.at(last ? -1 : -2);
+        const [ta, tb] = layouts.find(([ta, tb]) => innerDim(a, !ta) === innerDim(b, tb)) ?? [false, false];
+        return inner.matmul(a, b, ta, tb, out);
+      },
+    }));
+    const report = await runConformance(guessing, { filter: named("matmul/float32/") });
+    const failed = report.failed.map((r) => r.name);
+    expect(failed).toContain("matmul/float32/square transposeA [8, 8]ᵀ@[8, 8]");
+    expect(failed).toContain("matmul/float32/square batched transposeB [3, 5, 5]@[3, 5, 5]ᵀ");
+    expect(failed).toContain("matmul/float32/hand-written transposeA [[1, 2], [3, 4]]@[[5, 6], [7, 8]]");
+    expect(failed.filter((n) => !n.includes("square") && !n.includes("hand-written"))).toEqual([]);
+    expect(report.passed.map((r) => r.name)).toContain("matmul/float32/transposeA [33, 67]ᵀ@[33, 45]");
+  });
+
   it("reports an expected failure that passes as stale", async () => {
     const name = "binary/add/float32/same [3, 4]+[3, 4]";
     const report = await runConformance(cpu(), { filter: (c) => c.name === name, expectedFailures: { [name]: "thought to be broken" } });

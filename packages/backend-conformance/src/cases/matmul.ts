@@ -26,6 +26,12 @@ const CONFIGS: readonly Config[] = [
   { label: "transposeA", a: [33, 67], b: [33, 45], transposeA: true },
   { label: "transposeB", a: [67, 33], b: [45, 33], transposeB: true },
   { label: "both transposed", a: [33, 67], b: [45, 33], transposeA: true, transposeB: true },
+  // Square operands have the same shape transposed or not: only a kernel that reads the flags passes these.
+  { label: "square transposeA", a: [8, 8], b: [8, 8], transposeA: true },
+  { label: "square transposeB", a: [8, 8], b: [8, 8], transposeB: true },
+  { label: "square both transposed", a: [8, 8], b: [8, 8], transposeA: true, transposeB: true },
+  { label: "square batched transposeA", a: [3, 5, 5], b: [3, 5, 5], transposeA: true },
+  { label: "square batched transposeB", a: [3, 5, 5], b: [3, 5, 5], transposeB: true },
   { label: "batched", a: [3, 2, 4], b: [3, 4, 5] },
   { label: "broadcast batch", a: [2, 1, 3, 4], b: [5, 4, 2] },
   { label: "broadcast batch transposed", a: [1, 3, 4, 3], b: [2, 1, 5, 4], transposeA: true, transposeB: true },
@@ -94,6 +100,22 @@ function productCases(): ConformanceCase[] {
       return checkOp(exact, [a, b], ([ta, tb]) => matmul(ta!, tb!), expected(nd([2, 2], [19, 22, 43, 50]), "float32", toleranceFor("float32", "exact")));
     }),
   );
+  // The same square operands with each flag, by hand: [[1, 2], [3, 4]]ᵀ@B and A@[[5, 6], [7, 8]]ᵀ.
+  const flagged: readonly [string, { transposeA: boolean; transposeB: boolean }, readonly number[]][] = [
+    ["transposeA", { transposeA: true, transposeB: false }, [26, 30, 38, 44]],
+    ["transposeB", { transposeA: false, transposeB: true }, [17, 23, 39, 53]],
+    ["both transposed", { transposeA: true, transposeB: true }, [23, 31, 34, 46]],
+  ];
+  for (const [label, options, values] of flagged) {
+    const caseName = `matmul/float32/hand-written ${label} [[1, 2], [3, 4]]@[[5, 6], [7, 8]]`;
+    cases.push(
+      defineCase(GROUP, caseName, ["float32"], () => {
+        const a = operand("a", "float32", [2, 2], [1, 2, 3, 4]);
+        const b = operand("b", "float32", [2, 2], [5, 6, 7, 8]);
+        return checkOp(caseName, [a, b], ([ta, tb]) => matmul(ta!, tb!, options), expected(nd([2, 2], values), "float32", toleranceFor("float32", "exact")));
+      }),
+    );
+  }
   return cases;
 }
 
