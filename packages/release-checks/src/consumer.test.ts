@@ -2,7 +2,7 @@
 // workspace links; third-party dependencies from the registry), used there the way a user would.
 import { build } from "esbuild";
 import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -97,6 +97,7 @@ describe("the packages installed from their tarballs with npm", () => {
   it("ships a backend template that type-checks and whose every kernel the kit reports as not implemented", async () => {
     const template = join(project, "backend-template");
     cpSync(join(project, "node_modules/@neurite/backend-conformance/template"), template, { recursive: true });
+    renameSync(join(template, "package.template.json"), join(template, "package.json")); // as its README says
     const typecheck = await run(process.execPath, [tsc, "-p", template, "--noEmit"], { cwd: template }).then(
       ({ stdout }) => stdout,
       (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
