@@ -123,7 +123,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const size = quick ? 1 << 14 : 1 << 20;
   const repeats = quick ? 2 : 7;
   const target = quick ? 0.005 : 0.25;
-  const libraries: KernelLibrary[] = [neurite("neurite", {}), await tfjs("wasm"), await jaxWasm()];
+  const libraries: KernelLibrary[] = [neurite("neurite", {}), neurite("neurite-js", { kernels: "js" }), await tfjs("wasm"), await jaxWasm()];
   const openblas = numpyInfo() !== null;
   for (const layout of ["A·B", "A·Bᵀ", "Aᵀ·B"] as Layout[]) {
     const contenders = await kernelContenders(libraries, (lib) => lib.matmul(n, layout), (s) => (2 * n ** 3) / s / 1e9, target);
@@ -160,7 +160,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   });
   const trainRepeats = quick ? 1 : 3;
   const mlp = mlpPlan(quick);
-  const mlpLibraries: TrainingLibrary[] = ["neurite", "tfjs-wasm"];
+  const mlpLibraries: TrainingLibrary[] = ["neurite", "neurite-js", "tfjs-wasm"];
   const mlpResult = await interleave(
     mlpLibraries.map((l) => training("mlp", l, (r) => r.samples / r.seconds)),
     trainRepeats,
@@ -179,7 +179,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   push({ work: "MLP run peak memory (process maxRSS)", unit: "MiB", higherIsBetter: false, figures: derived(rss), others: mlpResult.others });
 
   const cnn = cnnPlan(quick);
-  const cnnLibraries: TrainingLibrary[] = ["neurite", "tfjs-cpu", "tfjs-wasm"];
+  const cnnLibraries: TrainingLibrary[] = ["neurite", "neurite-js", "tfjs-cpu", "tfjs-wasm"];
   const cnnResult = await interleave(
     cnnLibraries.map((l) => training("cnn", l, (r) => r.steps / r.seconds)),
     trainRepeats,

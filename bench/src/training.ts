@@ -13,7 +13,7 @@ import { evaluate, fit } from "@neurite/trainer";
  */
 
 export type Task = "mlp" | "cnn";
-export type TrainingLibrary = "neurite" | "tfjs-wasm" | "tfjs-cpu";
+export type TrainingLibrary = "neurite" | "neurite-js" | "tfjs-wasm" | "tfjs-cpu";
 
 export interface TrainingResult {
   /** Seconds inside the timed `fit` call. */
@@ -63,7 +63,7 @@ async function digits(task: Task, plan: TrainingPlan): Promise<{ train: InMemory
 export async function train(task: Task, library: TrainingLibrary, quick: boolean): Promise<TrainingResult> {
   const plan = task === "mlp" ? mlpPlan(quick) : cnnPlan(quick);
   const data = await digits(task, plan);
-  return library === "neurite" ? trainNeurite(task, {}, plan, data) : trainTfjs(task, library === "tfjs-wasm" ? "wasm" : "cpu", plan, data);
+  return library === "neurite" || library === "neurite-js" ? trainNeurite(task, library === "neurite" ? {} : { kernels: "js" }, plan, data) : trainTfjs(task, library === "tfjs-wasm" ? "wasm" : "cpu", plan, data);
 }
 
 const crossEntropy = (logits: Tensor, labels: Tensor): Tensor => categoricalCrossEntropy(logits, labels, { fromLogits: true });

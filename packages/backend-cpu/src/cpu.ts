@@ -1,17 +1,18 @@
-import type {
-  ArgReduceOp,
-  Backend,
-  BackendCapabilities,
-  BackendMemory,
-  BinaryOp,
-  DataId,
-  DType,
-  FusedKernels,
-  OutputSpec,
-  ReduceOp,
-  TensorInfo,
-  TypedArray,
-  UnaryOp,
+import {
+  BackendError,
+  type ArgReduceOp,
+  type Backend,
+  type BackendCapabilities,
+  type BackendMemory,
+  type BinaryOp,
+  type DataId,
+  type DType,
+  type FusedKernels,
+  type OutputSpec,
+  type ReduceOp,
+  type TensorInfo,
+  type TypedArray,
+  type UnaryOp,
 } from "@neurite/tensor-core";
 import * as elementwise from "./kernels/elementwise.js";
 import * as fusedKernels from "./kernels/fused.js";
@@ -21,12 +22,32 @@ import { randomUniform } from "./kernels/random.js";
 import { argReduce, reduce } from "./kernels/reduce.js";
 import type { Input } from "./kernels/types.js";
 import { Storage } from "./storage.js";
+import { Heap } from "./wasm/heap.js";
+import { WasmPath } from "./wasm/path.js";
+import { simdAvailable } from "./wasm/runtime.js";
 
-/**
- * Options of `cpu()`. None yet: the parameter exists so that adding one (a thread pool, say) is not a
- * breaking change.
- */
-export type CpuOptions = Record<string, never>;
+/** Options of `cpu()`. */
+export interface CpuOptions {
+  /**
+   * Which kernels run. `"auto"` (the default): WebAssembly SIMD where the engine has it (every current
+   * browser, Node ≥ 16), plain TypeScript otherwise. `"wasm"` insists (and throws a BackendError without
+   * SIMD); `"js"` keeps the TypeScript kernels (no Wasm memory at all).
+   */
+  readonly kernels?: "auto" | "wasm" | "js";
+}
+
+/** The CPU backend: the contract's `Backend`, plus which kernels it runs. */
+export interface CpuBackend extends Backend {
+  /** `"wasm"` when the hot float32 kernels run in WebAssembly SIMD, `"js"` when everything is TypeScript. */
+  readonly kernels: "wasm" | "js";
+  /**
+   * Threads the kernels use. 1: the Wasm kernels run on the calling thread (worker threads are not part of
+   * this release).
+   */
+  readonly threads: number;
+  /** The Wasm heap: bytes the memory reserves and bytes in pool blocks in use (both 0 on the JS path). */
+  heap(): { readonly reservedBytes: number; readonly usedBytes: number };
+}
 
 const capabilities: BackendCapabilities = { dtypes: ["float32", "int32", "bool", "float64"], syncRead: true };
 
@@ -35,16 +56,26 @@ const capabilities: BackendCapabilities = { dtypes: ["float32", "int32", "bool",
  * of arrays, in kernels/), and hands the kernel's fresh output array to storage without copying.
  * Everything is computed synchronously, so `read` only wraps `readSync`.
  */
-class CpuBackend implements Backend {
+class Cpu implements CpuBackend {
   readonly name = "cpu";
   readonly capabilities = capabilities;
   readonly fused: FusedKernels;
-  private readonly storage = new Storage("cpu");
+  readonly kernels: "wasm" | "js";
+  readonly threads = 1;
+  private readonly storage: Storage;
+  private readonly heapMemory: Heap | null;
+  /** The Wasm kernels, or null on the JavaScript path. */
+  private readonly wasm: WasmPath | null;
 
-  constructor() {
+  constructor(kernels: "wasm" | "js") {
+    this.kernels = kernels;
+    this.heapMemory = kernels === "wasm" ? new Heap(false) : null;
+    this.storage = new Storage("cpu", this.heapMemory);
+    this.wasm = this.heapMemory === null ? null : new WasmPath(this.storage, this.heapMemory);
     // Arrow functions bind this instance: the op layer may call fused kernels detached from `fused`.
     this.fused = {
       matmulBiasActivation: (a, b, bias, activation, transposeA, transposeB, out) =>
+        this.wasm?.matmulBiasActivation(a, b, bias, activation, transposeA, transposeB, out) ??
         this.output(
           fusedKernels.matmulBiasActivation(
             this.input(a, "matmulBiasActivation"),
@@ -86,6 +117,10 @@ class CpuBackend implements Backend {
     return this.storage.memory();
   }
 
+  heap(): { readonly reservedBytes: number; readonly usedBytes: number } {
+    return this.heapMemory === null ? { reservedBytes: 0, usedBytes: 0 } : this.heapMemory.stats();
+  }
+
   // --- primitives ---
 
   fill(value: number, out: OutputSpec): DataId {
@@ -93,16 +128,16 @@ class CpuBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: TensorInfo, out: OutputSpec): DataId {
-    return this.output(elementwise.unary(op, this.input(x, op), out), out.dtype);
+    return this.wasm?.unary(op, x, out) ?? this.output(elementwise.unary(op, this.input(x, op), out), out.dtype);
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId {
-    return this.output(elementwise.binary(op, this.input(a, op), this.input(b, op), out), out.dtype);
+    return this.wasm?.binary(op, a, b, out) ?? this.output(elementwise.binary(op, this.input(a, op), this.input(b, op), out), out.dtype);
   }
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId {
     const op = "where";
-    return this.output(elementwise.where(this.input(condition, op), this.input(a, op), this.input(b, op), out), out.dtype);
+    return this.wasm?.where(condition, a, b, out) ?? this.output(elementwise.where(this.input(condition, op), this.input(a, op), this.input(b, op), out), out.dtype);
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {
@@ -114,7 +149,7 @@ class CpuBackend implements Backend {
   }
 
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, out: OutputSpec): DataId {
-    return this.output(matmul(this.input(a, "matmul"), this.input(b, "matmul"), transposeA, transposeB, out), out.dtype);
+    return this.wasm?.matmul(a, b, transposeA, transposeB, out) ?? this.output(matmul(this.input(a, "matmul"), this.input(b, "matmul"), transposeA, transposeB, out), out.dtype);
   }
 
   cast(x: TensorInfo, out: OutputSpec): DataId {
@@ -175,8 +210,25 @@ class CpuBackend implements Backend {
 
 /**
  * Creates a CPU backend: `await setBackend(cpu())`. Each call returns an independent instance with its own
- * storage; nothing happens on import.
+ * storage; nothing happens on import. The hot float32 kernels run in WebAssembly SIMD when the engine has it;
+ * `cpu({ kernels: "js" })` keeps every kernel in TypeScript.
+ *
+ * ```ts
+ * const backend = cpu();
+ * await setBackend(backend);
+ * console.log(backend.kernels); // "wasm" in Node and current browsers
+ * ```
  */
-export function cpu(_options?: CpuOptions): Backend {
-  return new CpuBackend();
+export function cpu(options: CpuOptions = {}): CpuBackend {
+  // Checked at run time too: JavaScript callers pass anything.
+  const choice: unknown = options.kernels ?? "auto";
+  if (choice !== "auto" && choice !== "wasm" && choice !== "js") {
+    throw new BackendError({ op: "cpu", argument: "kernels" }, `expected "auto", "wasm" or "js", got ${JSON.stringify(choice)}`);
+  }
+  if (choice === "js") return new Cpu("js");
+  const simd = simdAvailable();
+  if (choice === "wasm" && !simd) {
+    throw new BackendError({ op: "cpu", argument: "kernels" }, "WebAssembly SIMD is not available in this engine; use kernels: \"auto\" or \"js\"");
+  }
+  return new Cpu(simd ? "wasm" : "js");
 }
