@@ -237,25 +237,45 @@ function emitWhere(m: ModuleBuilder, sc: 0 | 1, sa: 0 | 1, sb: 0 | 1): void {
   });
 }
 
+type Run = (...args: number[]) => unknown;
+
 /** The elementwise kernels of one heap; arguments are byte offsets into it and element counts. */
 export class WasmElementwise {
+  /** Each op's `run` per broadcast pattern (index: the operands' steps as bits), found without a string key. */
+  private readonly runs = { unary: new Map<string, Run[]>(), binary: new Map<string, Run[]>(), where: new Map<string, Run[]>() };
+
   constructor(private readonly kernels: Kernels) {}
 
+  private run(kind: "unary" | "binary" | "where", op: string, pattern: number, build: (m: ModuleBuilder) => void): Run {
+    const runs = this.runs[kind];
+    let table = runs.get(op);
+    if (table === undefined) {
+      table = [];
+      runs.set(op, table);
+    }
+    let run = table[pattern];
+    if (run === undefined) {
+      run = this.kernels.get(`${kind}:${op}:${pattern}`, build).run!;
+      table[pattern] = run;
+    }
+    return run;
+  }
+
   binary(op: BinaryOp, a: number, sa: 0 | 1, b: number, sb: 0 | 1, out: number, n: number): void {
-    this.kernels.get(`binary:${op}:${sa}${sb}`, (m) => {
+    this.run("binary", op, sa * 2 + sb, (m) => {
       emitBinary(m, op, sa, sb);
-    }).run!(a, b, out, n);
+    })(a, b, out, n);
   }
 
   unary(op: UnaryOp, x: number, out: number, n: number): void {
-    this.kernels.get(`unary:${op}`, (m) => {
+    this.run("unary", op, 0, (m) => {
       emitUnary(m, op);
-    }).run!(x, out, n);
+    })(x, out, n);
   }
 
   where(c: number, sc: 0 | 1, a: number, sa: 0 | 1, b: number, sb: 0 | 1, out: number, n: number): void {
-    this.kernels.get(`where:${sc}${sa}${sb}`, (m) => {
+    this.run("where", "where", sc * 4 + sa * 2 + sb, (m) => {
       emitWhere(m, sc, sa, sb);
-    }).run!(c, a, b, out, n);
+    })(c, a, b, out, n);
   }
 }

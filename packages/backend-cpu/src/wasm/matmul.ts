@@ -235,6 +235,7 @@ export interface Operand {
 export class WasmMatmul {
   private packA = -1;
   private packB = -1;
+  private readonly epilogues: Partial<Record<VectorActivation, (...args: number[]) => unknown>> = {};
 
   constructor(
     private readonly kernels: Kernels,
@@ -277,9 +278,13 @@ export class WasmMatmul {
 
   /** C = activation(C + bias) in place; bias (a row of n values at `bias`, or -1 for none). */
   epilogue(activation: VectorActivation, c: number, bias: number, m: number, n: number): void {
-    const { epilogue } = this.kernels.get(`epilogue:${activation}`, (mod) => {
-      emitEpilogue(mod, activation);
-    });
-    epilogue!(c, bias < 0 ? 0 : bias, m, n, bias < 0 ? 0 : 1);
+    let epilogue = this.epilogues[activation];
+    if (epilogue === undefined) {
+      epilogue = this.kernels.get(`epilogue:${activation}`, (mod) => {
+        emitEpilogue(mod, activation);
+      }).epilogue!;
+      this.epilogues[activation] = epilogue;
+    }
+    epilogue(c, bias < 0 ? 0 : bias, m, n, bias < 0 ? 0 : 1);
   }
 }
