@@ -29,7 +29,13 @@ function randomValues(size: number, seed: number): Float32Array {
 
 export function neurite(name: string, options: CpuOptions): KernelLibrary {
   const backend = cpu(options);
+  // Worker threads start in the background and keep nothing alive; the benchmark lets them start.
+  const started = (async () => {
+    const wanted = typeof options.threads === "number" ? options.threads : 1;
+    for (let i = 0; i < 200 && backend.threads < wanted; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  })();
   const use = async () => {
+    await started;
     await nt.setBackend(backend);
   };
   return {

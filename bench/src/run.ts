@@ -125,16 +125,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const target = quick ? 0.005 : 0.25;
   const libraries: KernelLibrary[] = [neurite("neurite", {}), neurite("neurite-js", { kernels: "js" }), await tfjs("wasm"), await jaxWasm()];
   const openblas = numpyInfo() !== null;
+  const cores = availableParallelism();
+  const threaded = neurite(`neurite-${cores}t`, { threads: cores });
   for (const layout of ["A·B", "A·Bᵀ", "Aᵀ·B"] as Layout[]) {
-    const contenders = await kernelContenders(libraries, (lib) => lib.matmul(n, layout), (s) => (2 * n ** 3) / s / 1e9, target);
+    const contenders = await kernelContenders([...libraries, threaded], (lib) => lib.matmul(n, layout), (s) => (2 * n ** 3) / s / 1e9, target);
     if (openblas) {
-      contenders.push({
-        name: REFERENCE,
-        once: () => {
-          const { gflops, cpuSeconds } = openblasMatmul(n, layout, 1, 1);
-          return Promise.resolve({ value: gflops[0]!, childSeconds: cpuSeconds });
-        },
-      });
+      for (const threads of [1, cores]) {
+        contenders.push({
+          name: threads === 1 ? REFERENCE : `${REFERENCE}-${threads}t`,
+          once: () => {
+            const { gflops, cpuSeconds } = openblasMatmul(n, layout, 1, threads);
+            return Promise.resolve({ value: gflops[0]!, childSeconds: cpuSeconds });
+          },
+        });
+      }
     }
     const result = await interleave(contenders, repeats);
     push({ work: `matmul ${n}² ${layout}`, unit: "GFLOP/s", higherIsBetter: true, ...result });
@@ -160,7 +164,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   });
   const trainRepeats = quick ? 1 : 3;
   const mlp = mlpPlan(quick);
-  const mlpLibraries: TrainingLibrary[] = ["neurite", "neurite-js", "tfjs-wasm"];
+  // The smoke run starts fewer training processes: it only checks that each kind of row works.
+  const mlpLibraries: TrainingLibrary[] = quick ? ["neurite", "tfjs-wasm"] : ["neurite", "neurite-js", "tfjs-wasm"];
   const mlpResult = await interleave(
     mlpLibraries.map((l) => training("mlp", l, (r) => r.samples / r.seconds)),
     trainRepeats,
@@ -179,7 +184,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   push({ work: "MLP run peak memory (process maxRSS)", unit: "MiB", higherIsBetter: false, figures: derived(rss), others: mlpResult.others });
 
   const cnn = cnnPlan(quick);
-  const cnnLibraries: TrainingLibrary[] = ["neurite", "neurite-js", "tfjs-cpu", "tfjs-wasm"];
+  const cnnLibraries: TrainingLibrary[] = quick ? ["neurite", "tfjs-cpu", "tfjs-wasm"] : ["neurite", "neurite-js", "tfjs-cpu", "tfjs-wasm"];
   const cnnResult = await interleave(
     cnnLibraries.map((l) => training("cnn", l, (r) => r.steps / r.seconds)),
     trainRepeats,
@@ -208,7 +213,7 @@ function header(quick: boolean): string {
     `tfjs-backend-cpu ${versionOf("@tensorflow/tfjs-backend-cpu")}`,
     `tfjs-layers ${versionOf("@tensorflow/tfjs-layers")}`,
     `@jax-js/jax ${versionOf("@jax-js/jax")} (wasm device; 1 thread in Node, which has no global Worker)`,
-    `${numpyInfo() ?? "numpy: not available"} (OPENBLAS_NUM_THREADS=1)`,
+    `${numpyInfo() ?? "numpy: not available"} (OPENBLAS_NUM_THREADS=1, and = cores for the -Nt column)`,
   ];
   return [
     `Neurite benchmark${quick ? " — QUICK SMOKE MODE (small sizes; figures are not comparable)" : ""}`,
@@ -226,6 +231,17 @@ function notes(rows: readonly Row[], sizes: { neurite: number; tfjsJs: number; t
   const blas = matmul?.figures[REFERENCE];
   if (ours !== undefined && typeof ours !== "string" && blas !== undefined && typeof blas !== "string") {
     lines.push(`matmul A·B: neurite is ${((100 * ours.median) / blas.median).toFixed(0)}% of numpy+OpenBLAS at one thread`);
+  }
+  const cores = availableParallelism();
+  const oursT = matmul?.figures[`neurite-${cores}t`];
+  const blasT = matmul?.figures[`${REFERENCE}-${cores}t`];
+  if (oursT !== undefined && typeof oursT !== "string" && blasT !== undefined && typeof blasT !== "string") {
+    lines.push(`matmul A·B at ${cores} threads: neurite is ${((100 * oursT.median) / blasT.median).toFixed(0)}% of numpy+OpenBLAS`);
+  }
+  for (const layout of ["A·Bᵀ", "Aᵀ·B"]) {
+    const row = rows.find((r) => r.work.startsWith("matmul") && r.work.endsWith(layout));
+    const f = row?.figures.neurite;
+    if (f !== undefined && typeof f !== "string" && ours !== undefined && typeof ours !== "string") lines.push(`matmul ${layout}: ${((100 * f.median) / ours.median).toFixed(0)}% of neurite's A·B`);
   }
   const mlp = rows.find((r) => r.work.startsWith("MLP 784"));
   const cnn = rows.find((r) => r.work.startsWith("CNN"));

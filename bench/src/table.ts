@@ -22,7 +22,7 @@ export const REFERENCE = "numpy-openblas";
 export function ratioToBestPeer(row: Row, library = "neurite"): number | null {
   const own = row.figures[library];
   if (own === undefined || typeof own === "string") return null;
-  const peers = Object.entries(row.figures).filter(([name, f]) => !isNeurite(name) && name !== REFERENCE && typeof f !== "string") as [string, Spread][];
+  const peers = Object.entries(row.figures).filter(([name, f]) => !isNeurite(name) && !name.startsWith(REFERENCE) && typeof f !== "string") as [string, Spread][];
   if (peers.length === 0) return null;
   const medians = peers.map(([, f]) => f.median);
   const best = row.higherIsBetter ? Math.max(...medians) : Math.min(...medians);

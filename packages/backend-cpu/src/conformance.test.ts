@@ -9,3 +9,6 @@ import { cpu } from "./index.js";
  */
 describeConformance("cpu (wasm)", () => cpu({ kernels: "wasm" }));
 describeConformance("cpu (js)", () => cpu({ kernels: "js" }));
+// Two threads: a shared Wasm memory and a worker (the kit's products are too small to be split; the threaded
+// split itself is checked in wasm/threads.test.ts).
+describeConformance("cpu (wasm, 2 threads)", () => cpu({ kernels: "wasm", threads: 2 }));

@@ -25,6 +25,21 @@ import { Storage } from "./storage.js";
 import { Heap } from "./wasm/heap.js";
 import { WasmPath } from "./wasm/path.js";
 import { simdAvailable } from "./wasm/runtime.js";
+import { MAX_WORKERS, threadSupport } from "./wasm/threads.js";
+
+/** The `threads` option as a count: "auto" is one per core. */
+function threadCount(option: number | "auto" | undefined): number {
+  if (option === undefined) return 1;
+  if (option === "auto") {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+    const os = proc?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+    return os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  }
+  if (!Number.isInteger(option) || option < 1) {
+    throw new BackendError({ op: "cpu", argument: "threads" }, `expected a positive integer or "auto", got ${String(option)}`);
+  }
+  return option;
+}
 
 /** Options of `cpu()`. */
 export interface CpuOptions {
@@ -34,6 +49,13 @@ export interface CpuOptions {
    * SIMD); `"js"` keeps the TypeScript kernels (no Wasm memory at all).
    */
   readonly kernels?: "auto" | "wasm" | "js";
+  /**
+   * Threads for large float32 matmuls on the Wasm path: 1 (the default: the calling thread only), a number,
+   * or `"auto"` (one per core). Extra threads are Node worker threads over a shared Wasm memory; where they
+   * cannot run (browsers in this release, engines without SharedArrayBuffer) the backend uses one thread and
+   * `threading` says why.
+   */
+  readonly threads?: number | "auto";
 }
 
 /** The CPU backend: the contract's `Backend`, plus which kernels it runs. */
@@ -41,10 +63,14 @@ export interface CpuBackend extends Backend {
   /** `"wasm"` when the hot float32 kernels run in WebAssembly SIMD, `"js"` when everything is TypeScript. */
   readonly kernels: "wasm" | "js";
   /**
-   * Threads the kernels use. 1: the Wasm kernels run on the calling thread (worker threads are not part of
-   * this release).
+   * Threads a large matmul runs on right now: 1 plus the worker threads that have started (they start in
+   * the background after `cpu()` returns; until then products run on the calling thread).
    */
   readonly threads: number;
+  /** How the backend threads, or why it runs on one thread only. */
+  readonly threading: string;
+  /** Stops the worker threads (if any); tensors stay readable. */
+  dispose(): void;
   /** The Wasm heap: bytes the memory reserves and bytes in pool blocks in use (both 0 on the JS path). */
   heap(): { readonly reservedBytes: number; readonly usedBytes: number };
 }
@@ -61,17 +87,18 @@ class Cpu implements CpuBackend {
   readonly capabilities = capabilities;
   readonly fused: FusedKernels;
   readonly kernels: "wasm" | "js";
-  readonly threads = 1;
+  readonly threading: string;
   private readonly storage: Storage;
   private readonly heapMemory: Heap | null;
   /** The Wasm kernels, or null on the JavaScript path. */
   private readonly wasm: WasmPath | null;
 
-  constructor(kernels: "wasm" | "js") {
+  constructor(kernels: "wasm" | "js", threads: number, threading: string) {
     this.kernels = kernels;
-    this.heapMemory = kernels === "wasm" ? new Heap(false) : null;
+    this.threading = threading;
+    this.heapMemory = kernels === "wasm" ? new Heap(threads > 1) : null;
     this.storage = new Storage("cpu", this.heapMemory);
-    this.wasm = this.heapMemory === null ? null : new WasmPath(this.storage, this.heapMemory);
+    this.wasm = this.heapMemory === null ? null : new WasmPath(this.storage, this.heapMemory, threads - 1);
     // Arrow functions bind this instance: the op layer may call fused kernels detached from `fused`.
     this.fused = {
       matmulBiasActivation: (a, b, bias, activation, transposeA, transposeB, out) =>
@@ -115,6 +142,15 @@ class Cpu implements CpuBackend {
 
   memory(): BackendMemory {
     return this.storage.memory();
+  }
+
+  get threads(): number {
+    return this.wasm?.threads() ?? 1;
+  }
+
+  /** Stops the worker threads; the backend's tensors stay readable. */
+  dispose(): void {
+    this.wasm?.dispose();
   }
 
   heap(): { readonly reservedBytes: number; readonly usedBytes: number } {
@@ -225,10 +261,15 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
   if (choice !== "auto" && choice !== "wasm" && choice !== "js") {
     throw new BackendError({ op: "cpu", argument: "kernels" }, `expected "auto", "wasm" or "js", got ${JSON.stringify(choice)}`);
   }
-  if (choice === "js") return new Cpu("js");
+  const threads = threadCount(options.threads);
+  if (choice === "js") return new Cpu("js", 1, "the TypeScript kernels run on the calling thread");
   const simd = simdAvailable();
   if (choice === "wasm" && !simd) {
     throw new BackendError({ op: "cpu", argument: "kernels" }, "WebAssembly SIMD is not available in this engine; use kernels: \"auto\" or \"js\"");
   }
-  return new Cpu(simd ? "wasm" : "js");
+  if (!simd) return new Cpu("js", 1, "WebAssembly SIMD is unavailable: the TypeScript kernels run on the calling thread");
+  if (threads === 1) return new Cpu("wasm", 1, "one thread (the default; ask for more with cpu({ threads }))");
+  const support = threadSupport();
+  if (!support.available) return new Cpu("wasm", 1, `one thread: ${support.reason}`);
+  return new Cpu("wasm", Math.min(threads, MAX_WORKERS + 1), `${threads} threads: ${support.reason}`);
 }

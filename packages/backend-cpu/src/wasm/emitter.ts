@@ -28,6 +28,7 @@ export const OP = {
   br: 0x0c,
   brIf: 0x0d,
   return: 0x0f,
+  call: 0x10,
   select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
@@ -234,6 +235,11 @@ export class FunctionBuilder {
     this.simd(opcode);
     this.code.push(lane);
     return this;
+  }
+
+  /** Calls function `index` of this module (functions are numbered in the order `fn` added them). */
+  call(index: number): this {
+    return this.op(OP.call).index(index);
   }
 
   index(value: number): this {

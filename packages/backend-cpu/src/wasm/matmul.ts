@@ -2,6 +2,7 @@ import { OP, SIMD, type FunctionBuilder, type ModuleBuilder } from "./emitter.js
 import { emitActivation, type VectorActivation } from "./math.js";
 import type { Heap } from "./heap.js";
 import type { Kernels } from "./runtime.js";
+import { ThreadPool } from "./threads.js";
 
 /**
  * float32 matrix products in WebAssembly SIMD, the GotoBLAS way: C is computed in blocks of KC × NC of B
@@ -24,8 +25,12 @@ const NR = 8;
 const KC = 256;
 const MC = 120;
 const NC = 1024;
-/** Partial tiles are written to scratch first, at this byte offset of the heap's scratch area. */
-const TILE = 16;
+/** Bytes of scratch a thread's partial tiles go through. */
+export const TILE_BYTES = MR * NR * 4;
+/** The calling thread's tile scratch: in the heap's scratch area (workers get blocks of their own). */
+const MAIN_TILE = 16;
+/** Bytes of one thread's packed-A buffer. */
+export const PACK_A_BYTES = (MC + MR) * KC * 4;
 
 function emitPackA(m: ModuleBuilder): void {
   // packA(src, rowStride, colStride, rows, depth, dst): panels of MR rows, zero-padded.
@@ -93,9 +98,10 @@ function emitPackB(m: ModuleBuilder): void {
 }
 
 function emitMacro(m: ModuleBuilder): void {
-  // macro(pa, pb, c, ldc, rows, cols, depth, accumulate): C[rows, cols] (+)= packedA · packedB.
-  m.fn("macro", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], [], (f) => {
-    const [pa, pb, c, ldc, rows, cols, depth, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7];
+  // macro(pa, pb, c, ldc, rows, cols, depth, accumulate, tile): C[rows, cols] (+)= packedA · packedB, with
+  // partial tiles going through the scratch at `tile` (one per thread).
+  m.fn("macro", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], [], (f) => {
+    const [pa, pb, c, ldc, rows, cols, depth, accumulate, tile] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
     const jr = f.local("i32");
     const ir = f.local("i32");
     const ap = f.local("i32");
@@ -151,7 +157,7 @@ function emitMacro(m: ModuleBuilder): void {
         }
         f.op(OP.else);
         for (let row = 0; row < MR; row++) {
-          for (let h = 0; h < 2; h++) f.i32(0).get(acc[2 * row + h]!).v128Store(TILE + (row * NR + 4 * h) * 4);
+          for (let h = 0; h < 2; h++) f.get(tile).get(acc[2 * row + h]!).v128Store((row * NR + 4 * h) * 4);
         }
         f.get(rows).get(ir).op(OP.i32Sub).set(rEnd);
         f.get(rEnd).i32(MR).op(OP.i32GtS).op(OP.if, 0x40).i32(MR).set(rEnd).op(OP.end);
@@ -163,7 +169,7 @@ function emitMacro(m: ModuleBuilder): void {
           f.forLoop(j, jEnd, 1, () => {
             const addr = () => f.get(cp).get(r).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
             addr();
-            f.get(r).i32(NR).op(OP.i32Mul).get(j).op(OP.i32Add).i32(2).op(OP.i32Shl).mem(OP.f32Load, 2, TILE);
+            f.get(tile).get(r).i32(NR).op(OP.i32Mul).get(j).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).mem(OP.f32Load, 2);
             f.get(accumulate).op(OP.if, 0x7d);
             addr();
             f.mem(OP.f32Load, 2);
@@ -175,6 +181,35 @@ function emitMacro(m: ModuleBuilder): void {
       });
     });
   });
+}
+
+/**
+ * rows(a, rowStride, colStride, packA, packB, c, ldc, m, kc, nc, accumulate, tile, first, stride): the row
+ * blocks first, first + stride, … of one (KC × NC) step: pack A's block, run the macro-kernel. Threads run
+ * it side by side on the same packed B, each with its own packA buffer and tile, `first` its index.
+ */
+function emitRows(m: ModuleBuilder): void {
+  m.fn("rows", new Array<"i32">(14).fill("i32"), [], (f) => {
+    const [a, rs, cs, pa, pb, c, ldc, rows, kc, nc, accumulate, tile, first, stride] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+    const ic = f.local("i32");
+    const mc = f.local("i32");
+    f.get(first).i32(MC).op(OP.i32Mul).set(ic);
+    f.forLoop(ic, rows, 0, () => {
+      f.get(rows).get(ic).op(OP.i32Sub).set(mc);
+      f.get(mc).i32(MC).op(OP.i32GtS).op(OP.if, 0x40).i32(MC).set(mc).op(OP.end);
+      f.get(a).get(ic).get(rs).op(OP.i32Mul).op(OP.i32Add).get(rs).get(cs).get(mc).get(kc).get(pa).call(0);
+      f.get(pa).get(pb).get(c).get(ic).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(ldc).get(mc).get(nc).get(kc).get(accumulate).get(tile).call(2);
+      f.get(ic).get(stride).i32(MC).op(OP.i32Mul).op(OP.i32Add).set(ic);
+    });
+  });
+}
+
+/** The matmul module: packA 0, packB 1, macro 2, rows 3 (the order fixes the indices `rows` calls). */
+function build(m: ModuleBuilder): void {
+  emitPackA(m);
+  emitPackB(m);
+  emitMacro(m);
+  emitRows(m);
 }
 
 /** epilogue(c, bias, rows, cols, hasBias): C = act(C + bias) in place, bias a row of `cols` values. */
@@ -231,30 +266,37 @@ export interface Operand {
   readonly colStride: number;
 }
 
-/** The matmul kernels of one heap, with their packing buffers (allocated once, grown when needed). */
+/** Products at least this big (m·k·n) are split across worker threads; smaller ones are not worth waking them. */
+const THREADED_WORK = 1 << 21;
+
+/** The matmul kernels of one heap, with their packing buffers (allocated once) and worker threads if any. */
 export class WasmMatmul {
   private packA = -1;
   private packB = -1;
+  private pool: ThreadPool | null = null;
   private readonly epilogues: Partial<Record<VectorActivation, (...args: number[]) => unknown>> = {};
 
+  /** @param workers worker threads to start besides the calling one (the heap must then be shared). */
   constructor(
     private readonly kernels: Kernels,
     private readonly heap: Heap,
-  ) {}
+    workers = 0,
+  ) {
+    if (workers > 0) {
+      this.pool = new ThreadPool(heap, this.kernels.module("matmul", build), workers, () => ({ packA: heap.alloc(PACK_A_BYTES), tile: heap.alloc(TILE_BYTES) }));
+    }
+  }
 
-  private exports() {
-    return this.kernels.get("matmul", (m) => {
-      emitPackA(m);
-      emitPackB(m);
-      emitMacro(m);
-    });
+  /** Threads a large product runs on now: 1 plus the workers that have started. */
+  threads(): number {
+    return 1 + (this.pool?.ready() ?? 0);
   }
 
   /** C[m, n] = A[m, k] · B[k, n] for operands read through strides; C is row-major at `c`. */
   product(a: Operand, b: Operand, c: number, m: number, k: number, n: number): void {
-    const { packA, packB, macro } = this.exports();
+    const { packB, rows } = this.kernels.get("matmul", build);
     if (this.packA < 0) {
-      this.packA = this.heap.alloc((MC + MR) * KC * 4);
+      this.packA = this.heap.alloc(PACK_A_BYTES);
       this.packB = this.heap.alloc((NC + NR) * KC * 4);
     }
     const ldc = n * 4;
@@ -262,18 +304,25 @@ export class WasmMatmul {
       new Float32Array(this.heap.buffer, c, m * n).fill(0);
       return;
     }
+    const pool = this.pool !== null && m > MC && m * k * n >= THREADED_WORK ? this.pool : null;
     for (let jc = 0; jc < n; jc += NC) {
       const nc = Math.min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
         packB!(b.offset + pc * b.rowStride + jc * b.colStride, b.rowStride, b.colStride, kc, nc, this.packB);
-        for (let ic = 0; ic < m; ic += MC) {
-          const mc = Math.min(MC, m - ic);
-          packA!(a.offset + ic * a.rowStride + pc * a.colStride, a.rowStride, a.colStride, mc, kc, this.packA);
-          macro!(this.packA, this.packB, c + ic * ldc + jc * 4, ldc, mc, nc, kc, pc > 0 ? 1 : 0);
-        }
+        const task = { a: a.offset + pc * a.colStride, rowStride: a.rowStride, colStride: a.colStride, packB: this.packB, c: c + jc * 4, ldc, m, kc, nc, accumulate: pc > 0 ? 1 : 0 };
+        const local = (first: number, stride: number) => {
+          rows!(task.a, task.rowStride, task.colStride, this.packA, task.packB, task.c, ldc, m, kc, nc, task.accumulate, MAIN_TILE, first, stride);
+        };
+        if (pool === null) local(0, 1);
+        else pool.run(task, local);
       }
     }
+  }
+
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
   }
 
   /** C = activation(C + bias) in place; bias (a row of n values at `bias`, or -1 for none). */

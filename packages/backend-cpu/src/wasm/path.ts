@@ -20,13 +20,24 @@ export class WasmPath {
   private readonly elementwise: WasmElementwise;
   private readonly matmuls: WasmMatmul;
 
+  /** @param workers worker threads for large products (0: the calling thread only; needs a shared heap). */
   constructor(
     private readonly storage: Storage,
     heap: Heap,
+    workers = 0,
   ) {
     const kernels = new Kernels(heap);
     this.elementwise = new WasmElementwise(kernels);
-    this.matmuls = new WasmMatmul(kernels, heap);
+    this.matmuls = new WasmMatmul(kernels, heap, workers);
+  }
+
+  /** Threads a large matmul runs on right now (workers start in the background). */
+  threads(): number {
+    return this.matmuls.threads();
+  }
+
+  dispose(): void {
+    this.matmuls.dispose();
   }
 
   unary(op: UnaryOp, x: TensorInfo, out: OutputSpec): DataId | null {

@@ -35,6 +35,14 @@ export class Kernels {
   get(key: string, build: (m: ModuleBuilder) => void): Exports {
     const cached = this.instances.get(key);
     if (cached !== undefined) return cached;
+    const instance = new WebAssembly.Instance(this.module(key, build), { env: { memory: this.heap.memory } });
+    const exports = instance.exports as unknown as Exports;
+    this.instances.set(key, exports);
+    return exports;
+  }
+
+  /** The compiled module named `key` (what worker threads instantiate over the same shared memory). */
+  module(key: string, build: (m: ModuleBuilder) => void): WebAssembly.Module {
     const moduleKey = `${this.heap.shared ? "shared" : "own"}:${key}`;
     let module = modules.get(moduleKey);
     if (module === undefined) {
@@ -43,9 +51,6 @@ export class Kernels {
       module = new WebAssembly.Module(builder.bytes());
       modules.set(moduleKey, module);
     }
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.heap.memory } });
-    const exports = instance.exports as unknown as Exports;
-    this.instances.set(key, exports);
-    return exports;
+    return module;
   }
 }
