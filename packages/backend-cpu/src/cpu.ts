@@ -1,17 +1,18 @@
-import type {
-  ArgReduceOp,
-  Backend,
-  BackendCapabilities,
-  BackendMemory,
-  BinaryOp,
-  DataId,
-  DType,
-  FusedKernels,
-  OutputSpec,
-  ReduceOp,
-  TensorInfo,
-  TypedArray,
-  UnaryOp,
+import {
+  BackendError,
+  type ArgReduceOp,
+  type Backend,
+  type BackendCapabilities,
+  type BackendMemory,
+  type BinaryOp,
+  type DataId,
+  type DType,
+  type FusedKernels,
+  type OutputSpec,
+  type ReduceOp,
+  type TensorInfo,
+  type TypedArray,
+  type UnaryOp,
 } from "@neurite/tensor-core";
 import * as elementwise from "./kernels/elementwise.js";
 import * as fusedKernels from "./kernels/fused.js";
@@ -21,12 +22,58 @@ import { randomUniform } from "./kernels/random.js";
 import { argReduce, reduce } from "./kernels/reduce.js";
 import type { Input } from "./kernels/types.js";
 import { Storage } from "./storage.js";
+import { Heap } from "./wasm/heap.js";
+import { WasmPath } from "./wasm/path.js";
+import { simdAvailable } from "./wasm/runtime.js";
+import { MAX_WORKERS, threadSupport } from "./wasm/threads.js";
 
-/**
- * Options of `cpu()`. None yet: the parameter exists so that adding one (a thread pool, say) is not a
- * breaking change.
- */
-export type CpuOptions = Record<string, never>;
+/** The `threads` option as a count: "auto" is one per core. */
+function threadCount(option: number | "auto" | undefined): number {
+  if (option === undefined) return 1;
+  if (option === "auto") {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+    const os = proc?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+    return os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  }
+  if (!Number.isInteger(option) || option < 1) {
+    throw new BackendError({ op: "cpu", argument: "threads" }, `expected a positive integer or "auto", got ${String(option)}`);
+  }
+  return option;
+}
+
+/** Options of `cpu()`. */
+export interface CpuOptions {
+  /**
+   * Which kernels run. `"auto"` (the default): WebAssembly SIMD where the engine has it (every current
+   * browser, Node ≥ 16), plain TypeScript otherwise. `"wasm"` insists (and throws a BackendError without
+   * SIMD); `"js"` keeps the TypeScript kernels (no Wasm memory at all).
+   */
+  readonly kernels?: "auto" | "wasm" | "js";
+  /**
+   * Threads for large float32 matmuls on the Wasm path: 1 (the default: the calling thread only), a number,
+   * or `"auto"` (one per core). Extra threads are Node worker threads over a shared Wasm memory; where they
+   * cannot run (browsers in this release, engines without SharedArrayBuffer) the backend uses one thread and
+   * `threading` says why.
+   */
+  readonly threads?: number | "auto";
+}
+
+/** The CPU backend: the contract's `Backend`, plus which kernels it runs. */
+export interface CpuBackend extends Backend {
+  /** `"wasm"` when the hot float32 kernels run in WebAssembly SIMD, `"js"` when everything is TypeScript. */
+  readonly kernels: "wasm" | "js";
+  /**
+   * Threads a large matmul runs on right now: 1 plus the worker threads that have started (they start in
+   * the background after `cpu()` returns; until then products run on the calling thread).
+   */
+  readonly threads: number;
+  /** How the backend threads, or why it runs on one thread only. */
+  readonly threading: string;
+  /** Stops the worker threads (if any); tensors stay readable. */
+  dispose(): void;
+  /** The Wasm heap: bytes the memory reserves and bytes in pool blocks in use (both 0 on the JS path). */
+  heap(): { readonly reservedBytes: number; readonly usedBytes: number };
+}
 
 const capabilities: BackendCapabilities = { dtypes: ["float32", "int32", "bool", "float64"], syncRead: true };
 
@@ -35,16 +82,27 @@ const capabilities: BackendCapabilities = { dtypes: ["float32", "int32", "bool",
  * of arrays, in kernels/), and hands the kernel's fresh output array to storage without copying.
  * Everything is computed synchronously, so `read` only wraps `readSync`.
  */
-class CpuBackend implements Backend {
+class Cpu implements CpuBackend {
   readonly name = "cpu";
   readonly capabilities = capabilities;
   readonly fused: FusedKernels;
-  private readonly storage = new Storage("cpu");
+  readonly kernels: "wasm" | "js";
+  readonly threading: string;
+  private readonly storage: Storage;
+  private readonly heapMemory: Heap | null;
+  /** The Wasm kernels, or null on the JavaScript path. */
+  private readonly wasm: WasmPath | null;
 
-  constructor() {
+  constructor(kernels: "wasm" | "js", threads: number, threading: string) {
+    this.kernels = kernels;
+    this.threading = threading;
+    this.heapMemory = kernels === "wasm" ? new Heap(threads > 1) : null;
+    this.storage = new Storage("cpu", this.heapMemory);
+    this.wasm = this.heapMemory === null ? null : new WasmPath(this.storage, this.heapMemory, threads - 1);
     // Arrow functions bind this instance: the op layer may call fused kernels detached from `fused`.
     this.fused = {
       matmulBiasActivation: (a, b, bias, activation, transposeA, transposeB, out) =>
+        this.wasm?.matmulBiasActivation(a, b, bias, activation, transposeA, transposeB, out) ??
         this.output(
           fusedKernels.matmulBiasActivation(
             this.input(a, "matmulBiasActivation"),
@@ -86,6 +144,19 @@ class CpuBackend implements Backend {
     return this.storage.memory();
   }
 
+  get threads(): number {
+    return this.wasm?.threads() ?? 1;
+  }
+
+  /** Stops the worker threads; the backend's tensors stay readable. */
+  dispose(): void {
+    this.wasm?.dispose();
+  }
+
+  heap(): { readonly reservedBytes: number; readonly usedBytes: number } {
+    return this.heapMemory === null ? { reservedBytes: 0, usedBytes: 0 } : this.heapMemory.stats();
+  }
+
   // --- primitives ---
 
   fill(value: number, out: OutputSpec): DataId {
@@ -93,16 +164,16 @@ class CpuBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: TensorInfo, out: OutputSpec): DataId {
-    return this.output(elementwise.unary(op, this.input(x, op), out), out.dtype);
+    return this.wasm?.unary(op, x, out) ?? this.output(elementwise.unary(op, this.input(x, op), out), out.dtype);
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId {
-    return this.output(elementwise.binary(op, this.input(a, op), this.input(b, op), out), out.dtype);
+    return this.wasm?.binary(op, a, b, out) ?? this.output(elementwise.binary(op, this.input(a, op), this.input(b, op), out), out.dtype);
   }
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId {
     const op = "where";
-    return this.output(elementwise.where(this.input(condition, op), this.input(a, op), this.input(b, op), out), out.dtype);
+    return this.wasm?.where(condition, a, b, out) ?? this.output(elementwise.where(this.input(condition, op), this.input(a, op), this.input(b, op), out), out.dtype);
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {
@@ -114,7 +185,7 @@ class CpuBackend implements Backend {
   }
 
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, out: OutputSpec): DataId {
-    return this.output(matmul(this.input(a, "matmul"), this.input(b, "matmul"), transposeA, transposeB, out), out.dtype);
+    return this.wasm?.matmul(a, b, transposeA, transposeB, out) ?? this.output(matmul(this.input(a, "matmul"), this.input(b, "matmul"), transposeA, transposeB, out), out.dtype);
   }
 
   cast(x: TensorInfo, out: OutputSpec): DataId {
@@ -175,8 +246,30 @@ class CpuBackend implements Backend {
 
 /**
  * Creates a CPU backend: `await setBackend(cpu())`. Each call returns an independent instance with its own
- * storage; nothing happens on import.
+ * storage; nothing happens on import. The hot float32 kernels run in WebAssembly SIMD when the engine has it;
+ * `cpu({ kernels: "js" })` keeps every kernel in TypeScript.
+ *
+ * ```ts
+ * const backend = cpu();
+ * await setBackend(backend);
+ * console.log(backend.kernels); // "wasm" in Node and current browsers
+ * ```
  */
-export function cpu(_options?: CpuOptions): Backend {
-  return new CpuBackend();
+export function cpu(options: CpuOptions = {}): CpuBackend {
+  // Checked at run time too: JavaScript callers pass anything.
+  const choice: unknown = options.kernels ?? "auto";
+  if (choice !== "auto" && choice !== "wasm" && choice !== "js") {
+    throw new BackendError({ op: "cpu", argument: "kernels" }, `expected "auto", "wasm" or "js", got ${JSON.stringify(choice)}`);
+  }
+  const threads = threadCount(options.threads);
+  if (choice === "js") return new Cpu("js", 1, "the TypeScript kernels run on the calling thread");
+  const simd = simdAvailable();
+  if (choice === "wasm" && !simd) {
+    throw new BackendError({ op: "cpu", argument: "kernels" }, "WebAssembly SIMD is not available in this engine; use kernels: \"auto\" or \"js\"");
+  }
+  if (!simd) return new Cpu("js", 1, "WebAssembly SIMD is unavailable: the TypeScript kernels run on the calling thread");
+  if (threads === 1) return new Cpu("wasm", 1, "one thread (the default; ask for more with cpu({ threads }))");
+  const support = threadSupport();
+  if (!support.available) return new Cpu("wasm", 1, `one thread: ${support.reason}`);
+  return new Cpu("wasm", Math.min(threads, MAX_WORKERS + 1), `${threads} threads: ${support.reason}`);
 }

@@ -13,8 +13,13 @@ export interface Harness {
   readonly read: (data: DataId) => number[];
 }
 
-export function harness(): Harness {
-  const backend = cpu();
+/**
+ * A backend with helpers to make and read tensors. The kernel tests beside kernels/*.ts check the TypeScript
+ * kernels to the bit, so the default is `kernels: "js"`; the Wasm kernels have their own tests in wasm/ and
+ * run the whole conformance kit.
+ */
+export function harness(kernels: "js" | "wasm" = "js"): Harness {
+  const backend = cpu({ kernels });
   return {
     backend,
     t: (values, shape, dtype = "float32") => {

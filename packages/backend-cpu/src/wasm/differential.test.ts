@@ -1,0 +1,214 @@
+import { broadcastShapes, type Backend, type BinaryOp, type DataId, type DType, type FusedActivation, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
+import { describe, expect, it } from "vitest";
+import { cpu } from "../index.js";
+import { seeded } from "../testing/helpers.js";
+
+/**
+ * cpu-wasm against cpu-js on the same random inputs: every op the Wasm path covers, over shapes chosen to
+ * hit the awkward cases (rows that are not whole vectors, every broadcast pattern, tiles and blocks cut
+ * short), plus guard tensors allocated around each result, which must come out untouched.
+ */
+
+const wasm = cpu({ kernels: "wasm" });
+const js = cpu({ kernels: "js" });
+
+function upload(backend: Backend, values: Float32Array | Uint8Array, shape: readonly number[], dtype: DType = "float32"): TensorInfo {
+  return { data: backend.upload(values, dtype), shape, dtype };
+}
+
+function both(values: Float32Array | Uint8Array, shape: readonly number[], dtype: DType = "float32"): [TensorInfo, TensorInfo] {
+  return [upload(wasm, values, shape, dtype), upload(js, values, shape, dtype)];
+}
+
+/** Values in [-3, 3), a few of them special (0, -0, ±∞, NaN) when `special`. */
+function values(rand: () => number, size: number, special = false): Float32Array {
+  const out = Float32Array.from({ length: size }, () => rand() * 6 - 3);
+  if (special) {
+    const specials = [0, -0, Infinity, -Infinity, Number.NaN, 100, -100];
+    for (let i = 0; i < size; i += 5) out[i] = specials[(i / 5) % specials.length]!;
+  }
+  return out;
+}
+
+function close(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number, label: string): void {
+  expect(got.length, label).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    if (Number.isNaN(w) || !Number.isFinite(w)) {
+      expect(Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)), `${label}: element ${i}: ${g} vs ${w}`).toBe(true);
+    } else if (Math.abs(g - w) > atol + rtol * Math.abs(w)) {
+      expect.fail(`${label}: element ${i}: wasm ${g}, js ${w}`);
+    }
+  }
+}
+
+/** Runs `op` on wasm with guard tensors allocated right before and after the result; checks the guards. */
+function guarded(op: () => DataId): DataId {
+  const guard = new Float32Array(64).fill(7);
+  const before = wasm.upload(guard, "float32");
+  const beforeId = { data: before, shape: [64], dtype: "float32" } as const;
+  // Move the guard into the heap next to where the result will go, by running a kernel on it.
+  const inHeap = wasm.unary("neg", beforeId, { shape: [64], dtype: "float32" });
+  const result = op();
+  const after = wasm.unary("neg", beforeId, { shape: [64], dtype: "float32" });
+  expect(Array.from(wasm.readSync!(inHeap))).toEqual(new Array(64).fill(-7));
+  expect(Array.from(wasm.readSync!(after))).toEqual(new Array(64).fill(-7));
+  for (const id of [before, inHeap, after]) wasm.disposeData(id);
+  return result;
+}
+
+/** Shape pairs that broadcast, with row lengths that are and are not whole vectors. */
+const broadcasts: [number[], number[]][] = [
+  [[7], [7]],
+  [[3, 5], [3, 5]],
+  [[3, 5], []],
+  [[], [2, 9]],
+  [[5], [2, 3, 5]],
+  [[8, 1], [8]],
+  [[2, 1, 3], [4, 1]],
+  [[1, 17], [6, 1]],
+  [[33, 18], [18]],
+  [[0, 3], [1, 3]],
+];
+
+const ARITHMETIC: BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum"];
+const EXACT: BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"];
+
+describe("cpu-wasm against cpu-js", () => {
+  const rand = seeded(5);
+
+  for (const op of EXACT) {
+    it(`binary ${op}: the same values bit for bit, for every broadcast pattern`, () => {
+      for (const [sa, sb] of broadcasts) {
+        const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+        const [aw, aj] = both(values(rand, size(sa), true), sa);
+        const [bw, bj] = both(values(rand, size(sb), true), sb);
+        const out = { shape: broadcastShapes("test", sa, sb), dtype: (ARITHMETIC.includes(op) ? "float32" : "bool") as DType };
+        const got = wasm.readSync!(guarded(() => wasm.binary(op, aw, bw, out)));
+        const want = js.readSync!(js.binary(op, aj, bj, out));
+        expect(Array.from(got), `${op} [${sa.join(", ")}] with [${sb.join(", ")}]`).toEqual(Array.from(want));
+      }
+    });
+  }
+
+  const unaries: [UnaryOp, number][] = [["neg", 0], ["abs", 0], ["sqrt", 0], ["floor", 0], ["ceil", 0], ["round", 0], ["exp", 2e-7]];
+  for (const [op, rtol] of unaries) {
+    it(`unary ${op}${rtol === 0 ? " bit for bit" : " within a few ulp"}, special values included`, () => {
+      for (const size of [1, 3, 4, 5, 31, 64, 1001]) {
+        const x = values(rand, size, true);
+        if (op === "exp") for (let i = 0; i < size; i += 7) x[i] = [88.7, -87.4, 50, -50, 1e-8][(i / 7) % 5]!;
+        const [xw, xj] = both(x, [size]);
+        const out = { shape: [size], dtype: "float32" } as const;
+        const got = wasm.readSync!(guarded(() => wasm.unary(op, xw, out)));
+        const want = js.readSync!(js.unary(op, xj, out));
+        if (rtol === 0) expect(Array.from(got)).toEqual(Array.from(want));
+        else close(got, want, rtol, 1e-37, `${op} [${size}]`);
+      }
+    });
+  }
+
+  it("where, for every broadcast pattern of condition and branches", () => {
+    const patterns: [number[], number[], number[]][] = [
+      [[13], [13], [13]],
+      [[13], [], [13]],
+      [[13], [13], []],
+      [[], [5], [5]],
+      [[3, 1], [1, 6], [3, 6]],
+      [[2, 7], [7], []],
+    ];
+    for (const [sc, sa, sb] of patterns) {
+      const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+      const [cw, cj] = both(Uint8Array.from({ length: size(sc) }, () => (rand() < 0.5 ? 1 : 0)), sc, "bool");
+      const [aw, aj] = both(values(rand, size(sa), true), sa);
+      const [bw, bj] = both(values(rand, size(sb), true), sb);
+      const out = { shape: broadcastShapes("test", broadcastShapes("test", sc, sa), sb), dtype: "float32" } as const;
+      const got = wasm.readSync!(guarded(() => wasm.where(cw, aw, bw, out)));
+      expect(Array.from(got)).toEqual(Array.from(js.readSync!(js.where(cj, aj, bj, out))));
+    }
+  });
+
+  it("matmul in every layout, batched with broadcasting, sizes around the tile and block edges", () => {
+    const cases: [number[], number[], boolean, boolean, number[]][] = [
+      [[5, 7], [7, 9], false, false, [5, 9]],
+      [[7, 5], [7, 9], true, false, [5, 9]],
+      [[5, 7], [9, 7], false, true, [5, 9]],
+      [[7, 5], [9, 7], true, true, [5, 9]],
+      [[2, 3, 4], [4, 6], false, false, [2, 3, 6]],
+      [[3, 1, 4, 10], [2, 10, 3], false, false, [3, 2, 4, 3]],
+      [[64, 300], [300, 130], false, false, [64, 130]],
+      [[300, 64], [300, 130], true, false, [64, 130]],
+      [[0, 3], [3, 4], false, false, [0, 4]],
+      [[2, 0], [0, 4], false, false, [2, 4]],
+    ];
+    for (const [sa, sb, ta, tb, shape] of cases) {
+      const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+      const [aw, aj] = both(values(rand, size(sa)), sa);
+      const [bw, bj] = both(values(rand, size(sb)), sb);
+      const out = { shape, dtype: "float32" } as const;
+      const got = wasm.readSync!(guarded(() => wasm.matmul(aw, bw, ta, tb, out)));
+      const want = js.readSync!(js.matmul(aj, bj, ta, tb, out));
+      const k = ta ? sa.at(-2)! : sa.at(-1)!;
+      close(got, want, 1e-5, 1e-6 * Math.sqrt(k + 1) * 10, `matmul [${sa.join(", ")}]·[${sb.join(", ")}] ${ta} ${tb}`);
+    }
+  });
+
+  const activations: FusedActivation[] = ["linear", "relu", "sigmoid", "tanh"];
+  for (const activation of activations) {
+    it(`fused matmulBiasActivation with ${activation}, with and without a row bias, and a bias the Wasm path leaves to JS`, () => {
+      for (const [m, k, n] of [[3, 5, 7], [64, 33, 10], [1, 1, 1]] as const) {
+        const [aw, aj] = both(values(rand, m * k), [m, k]);
+        const [bw, bj] = both(values(rand, n * k), [n, k]);
+        const out = { shape: [m, n], dtype: "float32" } as const;
+        const biases: [number[], number[]][] = [[[n], [n]], [[1, n], [1, n]], [[m, 1], [m, 1]]];
+        for (const [shape] of biases) {
+          const [cw, cj] = both(values(rand, shape.reduce((x, y) => x * y, 1)), shape);
+          for (const bias of [[cw, cj], [null, null]] as const) {
+            const got = wasm.readSync!(guarded(() => wasm.fused!.matmulBiasActivation!(aw, bw, bias[0], activation, false, true, out)));
+            const want = js.readSync!(js.fused!.matmulBiasActivation!(aj, bj, bias[1], activation, false, true, out));
+            close(got, want, 1e-5, 1e-5, `${activation} ${m}×${k}×${n} bias ${bias[0] === null ? "none" : `[${shape.join(", ")}]`}`);
+          }
+        }
+      }
+    });
+  }
+});
+
+describe("cpu() kernel selection and the Wasm heap", () => {
+  it("picks Wasm by default here, keeps TypeScript on request, and refuses an unknown choice", () => {
+    expect(cpu().kernels).toBe("wasm");
+    expect(cpu({ kernels: "js" }).kernels).toBe("js");
+    expect(cpu({ kernels: "js" }).heap()).toEqual({ reservedBytes: 0, usedBytes: 0 });
+    expect(() => cpu({ kernels: "gpu" as "js" })).toThrow(/cpu \(argument 'kernels'\): expected "auto", "wasm" or "js", got "gpu"/);
+  });
+
+  it("counts memory exactly and reuses freed blocks: the same work again does not grow the heap", () => {
+    const backend = cpu({ kernels: "wasm" });
+    const rand = seeded(9);
+    const step = () => {
+      const a = upload(backend, values(rand, 300 * 70), [300, 70]);
+      const b = upload(backend, values(rand, 70 * 50), [70, 50]);
+      const c = backend.matmul(a, b, false, false, { shape: [300, 50], dtype: "float32" });
+      const d = backend.unary("exp", { data: c, shape: [300, 50], dtype: "float32" }, { shape: [300, 50], dtype: "float32" });
+      expect(backend.memory()).toEqual({ buffers: 4, bytes: 4 * (300 * 70 + 70 * 50 + 2 * 300 * 50) });
+      for (const id of [a.data, b.data, c, d]) backend.disposeData(id);
+      expect(backend.memory()).toEqual({ buffers: 0, bytes: 0 });
+    };
+    step();
+    const after = backend.heap();
+    for (let i = 0; i < 5; i++) step();
+    expect(backend.heap().reservedBytes).toBe(after.reservedBytes);
+    expect(backend.heap().usedBytes).toBe(after.usedBytes);
+  });
+
+  it("keeps reading the right values after the heap grows (views are re-made)", () => {
+    const backend = cpu({ kernels: "wasm" });
+    const x = upload(backend, Float32Array.from([1, 2, 3]), [3]);
+    const y = backend.unary("neg", x, { shape: [3], dtype: "float32" });
+    const before = backend.heap().reservedBytes;
+    const big = backend.unary("neg", upload(backend, new Float32Array(1 << 22), [1 << 22]), { shape: [1 << 22], dtype: "float32" });
+    expect(backend.heap().reservedBytes).toBeGreaterThan(before);
+    expect(Array.from(backend.readSync!(y))).toEqual([-1, -2, -3]);
+    expect(backend.readSync!(big).length).toBe(1 << 22);
+  });
+});

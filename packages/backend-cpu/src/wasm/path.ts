@@ -1,0 +1,138 @@
+import { broadcastStrides, sizeOf, stridesOf, type BinaryOp, type DataId, type FusedActivation, type OutputSpec, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
+import { matmulDims } from "../kernels/matmul.js";
+import { forEachRow } from "../kernels/strided.js";
+import type { Storage } from "../storage.js";
+import { WasmElementwise, wasmBinary, wasmUnary } from "./elementwise.js";
+import type { Heap } from "./heap.js";
+import { WasmMatmul } from "./matmul.js";
+import { Kernels } from "./runtime.js";
+
+/**
+ * The kernels the backend runs in WebAssembly: float32 matmul (every layout, batched, with the fused bias +
+ * activation epilogue) and the elementwise ops that dominate training. Each method returns the result's
+ * DataId, or null when the case is not one it covers (another dtype, an op without a vector form), and the
+ * backend then runs its JavaScript kernel — which reads heap tensors through views, so the two mix freely.
+ *
+ * Every method allocates its output block before asking for its inputs' offsets: moving an input into the
+ * heap may grow the memory, and offsets (unlike views) survive that.
+ */
+export class WasmPath {
+  private readonly elementwise: WasmElementwise;
+  private readonly matmuls: WasmMatmul;
+
+  /** @param workers worker threads for large products (0: the calling thread only; needs a shared heap). */
+  constructor(
+    private readonly storage: Storage,
+    heap: Heap,
+    workers = 0,
+  ) {
+    const kernels = new Kernels(heap);
+    this.elementwise = new WasmElementwise(kernels);
+    this.matmuls = new WasmMatmul(kernels, heap, workers);
+  }
+
+  /** Threads a large matmul runs on right now (workers start in the background). */
+  threads(): number {
+    return this.matmuls.threads();
+  }
+
+  dispose(): void {
+    this.matmuls.dispose();
+  }
+
+  unary(op: UnaryOp, x: TensorInfo, out: OutputSpec): DataId | null {
+    if (x.dtype !== "float32" || out.dtype !== "float32" || !wasmUnary(op)) return null;
+    const n = sizeOf(out.shape);
+    return this.produce(n, out, (dst) => {
+      this.elementwise.unary(op, this.storage.heapOffset(x.data, op), dst, n);
+    });
+  }
+
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId | null {
+    if (a.dtype !== "float32" || b.dtype !== "float32" || wasmBinary(op) !== out.dtype) return null;
+    const size = out.dtype === "bool" ? 1 : 4;
+    return this.produce(sizeOf(out.shape), out, (dst) => {
+      const pa = this.storage.heapOffset(a.data, op);
+      const pb = this.storage.heapOffset(b.data, op);
+      const strides = [broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
+      forEachRow(out.shape, strides, [0, 0, 0], (pos, step, length) => {
+        this.elementwise.binary(op, pa + 4 * pos[0]!, unit(step[0]!), pb + 4 * pos[1]!, unit(step[1]!), dst + size * pos[2]!, length);
+      });
+    });
+  }
+
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId | null {
+    if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32") return null;
+    const op = "where";
+    return this.produce(sizeOf(out.shape), out, (dst) => {
+      const pc = this.storage.heapOffset(condition.data, op);
+      const pa = this.storage.heapOffset(a.data, op);
+      const pb = this.storage.heapOffset(b.data, op);
+      const strides = [broadcastStrides(condition.shape, out.shape), broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
+      forEachRow(out.shape, strides, [0, 0, 0, 0], (pos, step, length) => {
+        this.elementwise.where(pc + pos[0]!, unit(step[0]!), pa + 4 * pos[1]!, unit(step[1]!), pb + 4 * pos[2]!, unit(step[2]!), dst + 4 * pos[3]!, length);
+      });
+    });
+  }
+
+  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, out: OutputSpec): DataId | null {
+    if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32") return null;
+    return this.produce(sizeOf(out.shape), out, (dst) => {
+      this.product(a, b, transposeA, transposeB, out.shape, dst);
+    });
+  }
+
+  /**
+   * activation(a·b + bias) when the bias is one row of n values (a Dense layer's): the product is written
+   * once and the epilogue adds the bias and applies the activation in place. Other biases: null.
+   */
+  matmulBiasActivation(a: TensorInfo, b: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, transposeA: boolean, transposeB: boolean, out: OutputSpec): DataId | null {
+    if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32") return null;
+    const { m, n, batch } = matmulDims(a.shape, b.shape, transposeA, transposeB);
+    const product = [...batch, m, n];
+    if (product.length !== out.shape.length || product.some((d, i) => d !== out.shape[i])) return null;
+    if (bias !== null && (bias.dtype !== "float32" || bias.shape.at(-1) !== n || sizeOf(bias.shape) !== n)) return null;
+    const size = sizeOf(out.shape);
+    const op = "matmulBiasActivation";
+    return this.produce(size, out, (dst) => {
+      this.product(a, b, transposeA, transposeB, out.shape, dst);
+      if (bias === null && activation === "linear") return;
+      const pbias = bias === null ? -1 : this.storage.heapOffset(bias.data, op);
+      this.matmuls.epilogue(activation, dst, pbias, n === 0 ? 0 : size / n, n);
+    });
+  }
+
+  /** Batched product into `dst`: the batch dims broadcast, each matrix runs the packed micro-kernel. */
+  private product(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, shape: readonly number[], dst: number): void {
+    const { m, k, n } = matmulDims(a.shape, b.shape, transposeA, transposeB);
+    const pa = this.storage.heapOffset(a.data, "matmul");
+    const pb = this.storage.heapOffset(b.data, "matmul");
+    const batch = shape.slice(0, -2);
+    const scale = (strides: number[], size: number): number[] => strides.map((s) => s * size);
+    const strides = [scale(broadcastStrides(a.shape.slice(0, -2), batch), m * k), scale(broadcastStrides(b.shape.slice(0, -2), batch), k * n), scale(stridesOf(batch), m * n)];
+    const A = { rowStride: (transposeA ? 1 : k) * 4, colStride: (transposeA ? m : 1) * 4 };
+    const B = { rowStride: (transposeB ? 1 : n) * 4, colStride: (transposeB ? k : 1) * 4 };
+    forEachRow(batch, strides, [0, 0, 0], (pos, step, length) => {
+      for (let t = 0; t < length; t++) {
+        this.matmuls.product({ offset: pa + 4 * (pos[0]! + t * step[0]!), ...A }, { offset: pb + 4 * (pos[1]! + t * step[1]!), ...B }, dst + 4 * (pos[2]! + t * step[2]!), m, k, n);
+      }
+    });
+  }
+
+  /** A heap output of `n` elements written by `write`; the block is freed if `write` throws. */
+  private produce(n: number, out: OutputSpec, write: (dst: number) => void): DataId {
+    const id = this.storage.allocHeap(n, out.dtype);
+    try {
+      if (n > 0) write(this.storage.heapOffset(id, "output"));
+    } catch (error) {
+      this.storage.dispose(id);
+      throw error;
+    }
+    return id;
+  }
+}
+
+/** A row step of a contiguous operand: 1 (advancing) or 0 (repeated). */
+function unit(step: number): 0 | 1 {
+  return step === 0 ? 0 : 1;
+}
