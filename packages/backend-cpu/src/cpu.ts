@@ -6,6 +6,7 @@ import type {
   BinaryOp,
   DataId,
   DType,
+  ElementwiseProgram,
   FusedKernels,
   OutputSpec,
   ReduceOp,
@@ -16,6 +17,7 @@ import type {
 import * as elementwise from "./kernels/elementwise.js";
 import * as fusedKernels from "./kernels/fused.js";
 import { matmul } from "./kernels/matmul.js";
+import { evaluateProgram } from "./kernels/program.js";
 import * as movement from "./kernels/movement.js";
 import { randomUniform } from "./kernels/random.js";
 import { argReduce, reduce } from "./kernels/reduce.js";
@@ -103,6 +105,19 @@ class CpuBackend implements Backend {
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId {
     const op = "where";
     return this.output(elementwise.where(this.input(condition, op), this.input(a, op), this.input(b, op), out), out.dtype);
+  }
+
+  /** The optional capability: a whole elementwise program in one pass, block by block (kernels/program.ts). */
+  elementwise(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId {
+    const op = "elementwise";
+    return this.output(
+      evaluateProgram(
+        program,
+        inputs.map((x) => this.input(x, op)),
+        out,
+      ),
+      out.dtype,
+    );
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {

@@ -25,4 +25,17 @@ export { broadcastShapes, broadcastStrides, collapseAxes, sizeOf, stridesOf, typ
 export { Tensor, type NestedArray } from "./tensor.js";
 export { Variable, variable, withVariableValues } from "./variable.js";
 export { setRecorder } from "./recording.js";
+export {
+  constantsOf,
+  expand,
+  fuse,
+  operandsOf,
+  programKey,
+  ProgramBuilder,
+  runProgram,
+  type ElementwiseProgram,
+  type Expr,
+  type ExprLike,
+  type ProgramNode,
+} from "./program/index.js";
 export * from "./ops/index.js";
