@@ -15,6 +15,7 @@ export {
   matmulFamilyCases,
   memoryCases,
   movementCases,
+  programCases,
   randomCases,
   reduceFamilyCases,
 } from "./cases/index.js";

@@ -37,5 +37,6 @@ export {
   type Expr,
   type ExprLike,
   type ProgramNode,
+  type ProgramOptions,
 } from "./program/index.js";
 export * from "./ops/index.js";

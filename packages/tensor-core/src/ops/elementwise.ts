@@ -22,8 +22,8 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   // tape records, the op stays a primitive with two tensor inputs, as its gradient rule expects.
   if (engine.recorder === null && a instanceof Tensor !== b instanceof Tensor) {
     return a instanceof Tensor
-      ? fuse(op, [a], (p, x) => p.binary(op, x, b as number | boolean), ["a"])
-      : fuse(op, [b as Tensor], (p, x) => p.binary(op, a, x), ["b"]);
+      ? fuse(op, [a], (p, x) => p.binary(op, x, b as number | boolean), { names: ["a"] })
+      : fuse(op, [b as Tensor], (p, x) => p.binary(op, a, x), { names: ["b"] });
   }
   const args = operands(op, a, b);
   try {
@@ -68,7 +68,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
         return p.where(c, p.constant(ea, dtype), p.constant(eb, dtype));
       }
       return p.where(c, ea, eb);
-    }, names);
+    }, { names });
   }
   const args = operands(op, a, b);
   try {
@@ -141,13 +141,13 @@ export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("logic
 /** x², as x · x. */
 export function square(x: Tensor): Tensor {
   expectDType({ op: "square", argument: "x" }, x.dtype, binaryOps.mul.dtypes);
-  return runOp("square", [x], {}, false, () => mul(x, x));
+  return runOp("square", [x], {}, false, () => fuse("square", [x], (p, v) => p.binary("mul", v, v)));
 }
 
 /** 1 / x. */
 export function reciprocal(x: Tensor): Tensor {
   expectDType({ op: "reciprocal", argument: "x" }, x.dtype, binaryOps.div.dtypes);
-  return runOp("reciprocal", [x], {}, false, () => div(1, x));
+  return runOp("reciprocal", [x], {}, false, () => fuse("reciprocal", [x], (p, v) => p.binary("div", 1, v)));
 }
 
 /**
@@ -163,6 +163,6 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
     if (Number.isNaN(min) || Number.isNaN(max) || min > max) {
       throw new ArgumentError({ op: "clip", argument: "min, max" }, `expected min ≤ max, got min=${min}, max=${max}`);
     }
-    return minimum(maximum(x, min), max);
+    return fuse("clip", [x], (p, v) => p.binary("minimum", p.binary("maximum", v, min), max));
   });
 }

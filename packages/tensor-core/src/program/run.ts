@@ -1,12 +1,20 @@
 import type { Backend, DataId, TensorInfo } from "../backend.js";
 import { engine } from "../engine.js";
-import { broadcastShapes, shapesEqual } from "../shape.js";
+import { formatShape, ShapeError } from "../errors.js";
+import { broadcastShapes, broadcastsTo, shapesEqual } from "../shape.js";
 import { makeTensor, type Tensor } from "../tensor.js";
 import { cast } from "../ops/cast.js";
 import { binary, unary, where } from "../ops/elementwise.js";
 import { broadcastTo } from "../ops/movement.js";
 import { backendOf, kernel, requireDType, scalarOn } from "../ops/op.js";
 import { operandsOf, type ElementwiseProgram, type ProgramNode } from "./ir.js";
+
+export interface ProgramOptions {
+  /** Argument names of the inputs in error messages (default `x`, or `inputs[i]`). */
+  readonly names?: readonly string[];
+  /** The output's shape, when it is larger than the inputs' broadcast shape (they broadcast to it). */
+  readonly shape?: readonly number[];
+}
 
 /**
  * Runs `program` on `inputs` (broadcast together) and returns its result, in one of three ways:
@@ -17,12 +25,16 @@ import { operandsOf, type ElementwiseProgram, type ProgramNode } from "./ir.js";
  * - on any other backend, expanded into the primitive kernels it is made of (constants become `fill`s).
  * The three give the same values: a node means what its primitive means (see `ElementwiseProgram`).
  */
-export function runProgram(op: string, program: ElementwiseProgram, inputs: readonly Tensor[], names?: readonly string[]): Tensor {
-  const argument = (i: number): string => names?.[i] ?? (inputs.length === 1 ? "x" : `inputs[${i}]`);
+export function runProgram(op: string, program: ElementwiseProgram, inputs: readonly Tensor[], options: ProgramOptions = {}): Tensor {
+  const argument = (i: number): string => options.names?.[i] ?? (inputs.length === 1 ? "x" : `inputs[${i}]`);
   const named: Record<string, Tensor> = {};
   inputs.forEach((t, i) => (named[argument(i)] = t));
   const backend = backendOf(op, named);
-  const shape = inputs.reduce<readonly number[]>((s, t, i) => broadcastShapes(op, s, t.shape, ["the other inputs", `input ${i}`]), []);
+  const broadcast = inputs.reduce<readonly number[]>((s, t, i) => broadcastShapes(op, s, t.shape, ["the other inputs", argument(i)]), []);
+  const shape = options.shape ?? broadcast;
+  if (options.shape !== undefined && !broadcastsTo(broadcast, shape)) {
+    throw new ShapeError({ op, argument: "shape" }, `the inputs broadcast to ${formatShape(broadcast)}, which does not broadcast to the output shape ${formatShape(shape)}`);
+  }
   if (engine.recorder !== null) return viaOps(backend, program, inputs, shape);
   for (const node of program.nodes) requireDType({ op }, backend, node.dtype);
   const out = { shape, dtype: program.nodes[program.result]!.dtype };
