@@ -16,6 +16,7 @@ export {
   unaryOps,
   type ArgReduceOp,
   type BinaryOp,
+  type Domain,
   type ElementwiseInfo,
   type ReduceOp,
   type UnaryOp,
