@@ -1,4 +1,13 @@
 import { defineConfig } from "vitest/config";
-import { sharedConfig } from "../../vitest.shared.js";
+import { sharedConfig, useSwiftShaderForDawn } from "../../vitest.shared.js";
 
-export default defineConfig(sharedConfig);
+// kernel-budget.test.ts counts kernels on @neurite/backend-webgpu through Dawn in Node.
+useSwiftShaderForDawn();
+
+export default defineConfig({
+  ...sharedConfig,
+  test: {
+    ...sharedConfig.test,
+    pool: "forks",
+  },
+});

@@ -15,9 +15,12 @@ export {
   matmulFamilyCases,
   memoryCases,
   movementCases,
+  programCases,
   randomCases,
   reduceFamilyCases,
 } from "./cases/index.js";
+export { baseContractOnly } from "./base-contract.js";
+export { countingBackend, type CountingBackend, type KernelCounts } from "./counting.js";
 export { checkOp, compareValues, describeValues, expected, expectTensor, operand, Tracker, type Expected, type Operand } from "./check.js";
 export { checkGradient, type GradientSpec } from "./cases/gradient-check.js";
 export { defineCase, expectError, type CaseContext, type ErrorExpectation } from "./define.js";

@@ -1,4 +1,4 @@
-import { allCases, runConformance, type ConformanceCase } from "@neurite/backend-conformance";
+import { allCases, baseContractOnly, runConformance, type ConformanceCase } from "@neurite/backend-conformance";
 import type { Backend, DataId, OutputSpec, TensorInfo, UnaryOp } from "@neurite/tensor-core";
 import { describe, expect, it } from "vitest";
 import { cpu } from "./index.js";
@@ -57,9 +57,28 @@ describe("the conformance kit on deliberately broken backends", () => {
   });
 
   it("catches the broken exp through the ops composed from it (sigmoid, softmax along axis 0)", async () => {
-    // (softmax along the last axis runs cpu's fused kernel, which does not call unary exp.)
-    const report = await runConformance(brokenExp(), { filter: (c) => c.name === "activation/sigmoid/float32/[3, 5]" || c.name === "softmax/float32/axis 0 [4, 3] axis 0" });
+    // Through the base contract, where sigmoid's program is expanded into primitive kernels (with its
+    // `elementwise` capability cpu evaluates programs itself, and softmax along the last axis runs cpu's
+    // fused kernel; neither calls unary exp).
+    const report = await runConformance(baseContractOnly(brokenExp()), { filter: (c) => c.name === "activation/sigmoid/float32/[3, 5]" || c.name === "softmax/float32/axis 0 [4, 3] axis 0" });
     expect(report.failed.map((r) => r.name).sort()).toEqual(["activation/sigmoid/float32/[3, 5]", "softmax/float32/axis 0 [4, 3] axis 0"]);
+  });
+
+  it("catches an elementwise capability that mis-evaluates programs, and passes the same cases expanded into primitives", async () => {
+    // Programs run correctly, then every float32 result is nudged by one part in a thousand.
+    const nudged = patched((inner) => ({
+      elementwise(program, inputs, out) {
+        const id = inner.elementwise!(program, inputs, out);
+        if (out.dtype !== "float32") return id;
+        const values = inner.readSync!(id);
+        inner.disposeData(id);
+        for (let i = 0; i < values.length; i++) values[i] = values[i]! * 1.001;
+        return inner.upload(values, out.dtype);
+      },
+    }));
+    const report = await runConformance(nudged, { filter: named("program/float32/chain") });
+    expect(report.failed.map((r) => r.name)).toEqual(["program/float32/chain with constants, comparisons, where and broadcasting"]);
+    expect(report.passed.map((r) => r.name)).toEqual(["program/float32/chain with constants, comparisons, where and broadcasting/expanded into primitives"]);
   });
 
   it("accepts the broken exp when the manifest expects it to fail", async () => {
@@ -143,7 +162,7 @@ describe("the conformance kit on deliberately broken backends", () => {
     const cases = allCases();
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
     expect(new Set(cases.map((c) => c.group))).toEqual(
-      new Set(["creation", "elementwise", "reduce", "matmul", "movement", "activations", "conv-pool", "random", "errors", "memory", "gradient"]),
+      new Set(["creation", "elementwise", "programs", "reduce", "matmul", "movement", "activations", "conv-pool", "random", "errors", "memory", "gradient"]),
     );
   });
 });

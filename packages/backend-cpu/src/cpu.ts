@@ -13,10 +13,12 @@ import {
   type TensorInfo,
   type TypedArray,
   type UnaryOp,
+  type ElementwiseProgram,
 } from "@neurite/tensor-core";
 import * as elementwise from "./kernels/elementwise.js";
 import * as fusedKernels from "./kernels/fused.js";
 import { matmul } from "./kernels/matmul.js";
+import { evaluateProgram } from "./kernels/program.js";
 import * as movement from "./kernels/movement.js";
 import { randomUniform } from "./kernels/random.js";
 import { argReduce, reduce } from "./kernels/reduce.js";
@@ -174,6 +176,19 @@ class Cpu implements CpuBackend {
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId {
     const op = "where";
     return this.wasm?.where(condition, a, b, out) ?? this.output(elementwise.where(this.input(condition, op), this.input(a, op), this.input(b, op), out), out.dtype);
+  }
+
+  /** The optional capability: a whole elementwise program in one pass, block by block (kernels/program.ts). */
+  elementwise(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId {
+    const op = "elementwise";
+    return this.output(
+      evaluateProgram(
+        program,
+        inputs.map((x) => this.input(x, op)),
+        out,
+      ),
+      out.dtype,
+    );
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {

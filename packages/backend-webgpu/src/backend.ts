@@ -5,6 +5,7 @@ import type {
   BinaryOp,
   DataId,
   DType,
+  ElementwiseProgram,
   FusedKernels,
   OutputSpec,
   ReduceOp,
@@ -177,6 +178,18 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
     const op = "where";
     this.health.check(op);
     return elementwise.where(this, this.resolve(condition, op), this.resolve(a, op), this.resolve(b, op), out);
+  }
+
+  /** The optional capability: a whole elementwise program as one WGSL kernel, generated per program and cached. */
+  elementwise(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId {
+    const op = "elementwise";
+    this.health.check(op);
+    return elementwise.program(
+      this,
+      program,
+      inputs.map((x) => this.resolve(x, op)),
+      out,
+    );
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {

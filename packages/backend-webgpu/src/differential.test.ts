@@ -69,7 +69,35 @@ function brokenCpu(): Backend {
   });
 }
 
+/** backend-cpu whose program evaluator computes sin for tanh: a wrong fusing compiler, right primitives. */
+function brokenCompiler(): Backend {
+  const base = cpu();
+  return new Proxy(base, {
+    get(target, key) {
+      if (key === "elementwise") {
+        return ((program, inputs, out) => {
+          const nodes = program.nodes.map((n) => (n.kind === "unary" && n.op === "tanh" ? { ...n, op: "sin" as const } : n));
+          return target.elementwise!({ ...program, nodes, key: `broken ${program.key}` }, inputs, out);
+        }) satisfies Backend["elementwise"];
+      }
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 describe("the differential harness", () => {
+  it("generates fused chains and catches a wrong program compiler in them", async () => {
+    const failures = await failuresIn(
+      Array.from({ length: 20 }, (_, i) => 1 + i),
+      brokenCompiler(),
+    );
+    expect(failures.length).toBeGreaterThan(0);
+    const failing = failures.map((f) => f.program.nodes[f.mismatch.at]!);
+    // Only fused chains hold tanh inside a program, so the first wrong value is always a chain's.
+    expect(failing.every((n) => n.kind === "op" && n.expr.$call === "fusedChain")).toBe(true);
+  });
+
   it("finds a broken kernel and shrinks the program to the op on literal inputs", async () => {
     const broken = brokenCpu();
     const failures = await failuresIn(

@@ -1,15 +1,20 @@
 import type { DType, TypedArray } from "./dtype.js";
 import type { BinaryOp, ReduceOp, UnaryOp, ArgReduceOp } from "./primitives.js";
+import type { ElementwiseProgram } from "./program/ir.js";
 
 /**
  * # The backend contract
  *
- * A backend stores tensor data and runs **13 kernel methods covering 49 primitive operations**
- * (16 unary, 15 binary, 4 reductions, 2 arg-reductions, and fill, where, matmul, cast, transpose, broadcastTo,
- * slice, concat, pad, gather, scatterAdd, randomUniform), plus 4 storage methods (upload, read, disposeData,
- * memory) and one optional (readSync). Every op in Neurite — activations, softmax, losses, convolution, pooling —
- * is composed from these in tensor-core, and every gradient is composed from tensor-core ops, so a backend that
- * implements this interface trains networks without writing a backward pass.
+ * A backend stores tensor data and runs **16 kernel methods covering 49 primitive operations**
+ * (fill, unary for 16 ops, binary for 15, where, reduce for 4, argReduce for 2, matmul, cast, transpose,
+ * broadcastTo, slice, concat, pad, gather, scatterAdd, randomUniform), plus 4 storage methods (upload, read,
+ * disposeData, memory) and one optional (readSync). Every op in Neurite — activations, softmax, losses,
+ * convolution, pooling — is composed from these in tensor-core, and every gradient is composed from tensor-core
+ * ops, so a backend that implements this interface trains networks without writing a backward pass.
+ *
+ * Two optional capabilities make it faster without making it bigger: `elementwise` runs a whole elementwise
+ * program (see `ElementwiseProgram`) as one kernel, and `fused` offers matmul+bias+activation and softmax.
+ * The op layer uses them when present and the 16 kernels when not.
  *
  * Rules every kernel can rely on, because the op layer checks them before calling:
  * - inputs are live, contiguous, row-major, and of a dtype listed in `capabilities.dtypes`;
@@ -85,6 +90,14 @@ export interface Backend {
    */
   randomUniform(key: readonly [number, number], offset: number, out: OutputSpec): DataId; // out.dtype is a float dtype
 
+  /**
+   * Optional: runs an elementwise program (a fused chain of unary, binary, where and cast nodes over the
+   * inputs and scalar constants) as one kernel. `inputs[i]` is the program's input `i`; inputs broadcast to
+   * `out.shape`; `out.dtype` is the dtype of the program's result node. Each node must give the bits its
+   * primitive gives (rounded to its dtype), so a fused chain equals the chain of kernels it replaces. Without
+   * it, the engine runs the program as those kernels.
+   */
+  elementwise?(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId;
   /** Optional fused kernels; the op layer uses one when present and its composition when not. */
   readonly fused?: FusedKernels;
   /** Releases everything the backend holds (device, pools). */

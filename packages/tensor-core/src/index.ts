@@ -17,6 +17,7 @@ export {
   unaryOps,
   type ArgReduceOp,
   type BinaryOp,
+  type Domain,
   type ElementwiseInfo,
   type ReduceOp,
   type UnaryOp,
@@ -26,4 +27,18 @@ export { broadcastShapes, broadcastStrides, collapseAxes, sizeOf, stridesOf, typ
 export { Tensor, type NestedArray } from "./tensor.js";
 export { Variable, variable, withVariableValues } from "./variable.js";
 export { noGrad, setRecorder } from "./recording.js";
+export {
+  constantsOf,
+  expand,
+  fuse,
+  operandsOf,
+  programKey,
+  ProgramBuilder,
+  runProgram,
+  type ElementwiseProgram,
+  type Expr,
+  type ExprLike,
+  type ProgramNode,
+  type ProgramOptions,
+} from "./program/index.js";
 export * from "./ops/index.js";

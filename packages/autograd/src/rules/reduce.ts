@@ -46,6 +46,7 @@ function product(g: Tensor, n: NodeContext): Tensor {
 
 export const reduceRules: Record<string, GradRule> = {
   sum: rule("none", (g, n) => [() => broadcastTo(expanded(g, n), n.inputShapes[0]!)]),
+
   prod: rule("inputs", (g, n) => [() => product(g, n)]),
   max: rule("both", (g, n) => [() => extremum(g, n)]),
   min: rule("both", (g, n) => [() => extremum(g, n)]),

@@ -9,6 +9,7 @@ import {
   unaryOps,
   where,
   type BinaryOp,
+  type Domain,
   type DType,
   type UnaryOp,
 } from "@neurite/tensor-core";
@@ -25,37 +26,25 @@ const GROUP = "elementwise";
 
 const UNARY_SHAPES: readonly (readonly number[])[] = [[], [0], [2, 0, 3], [7], [3, 5], [2, 3, 4], [64, 33]];
 
-const TRANSCENDENTAL = new Set<string>(["exp", "expm1", "log", "log1p", "sqrt", "sin", "cos", "tanh", "pow"]);
-
-function kindOf(op: string): ToleranceKind {
-  return TRANSCENDENTAL.has(op) ? "transcendental" : "exact";
+/** The op's tolerance class, from tensor-core's table. */
+function kindOf(op: UnaryOp | BinaryOp): ToleranceKind {
+  return op in unaryOps ? unaryOps[op as UnaryOp].tolerance : binaryOps[op as BinaryOp].tolerance;
 }
 
-/** Inputs inside each unary op's domain, with halves for the rounding ops. */
+/** A draw from one of the table's input domains (floats; int32 and bool have their own ranges). */
+function fromDomain(d: Domain): (rng: Rng) => number {
+  if (d.ties === true) return (r) => r.int(d.lo, d.hi);
+  if (d.halves === true) return (r) => (r.next() < 0.5 ? r.int(2 * d.lo, 2 * d.hi) / 2 : r.uniform(d.lo, d.hi));
+  if (d.signed === true) return (r) => (r.next() < 0.5 ? -1 : 1) * r.uniform(d.lo, d.hi);
+  return (r) => r.uniform(d.lo, d.hi);
+}
+
+/** Inputs inside each unary op's domain (the table's `domain`). */
 function unaryDraw(op: UnaryOp, dtype: DType): (rng: Rng) => number {
   if (dtype === "bool") return (r) => (r.next() < 0.5 ? 0 : 1);
   if (dtype === "int32") return (r) => r.int(-1000, 1000);
-  switch (op) {
-    case "log":
-    case "sqrt":
-      return (r) => r.uniform(0.01, 10);
-    case "log1p":
-      return (r) => r.uniform(-0.9, 10);
-    case "exp":
-    case "expm1":
-      return (r) => r.uniform(-10, 10);
-    case "sin":
-    case "cos":
-      return (r) => r.uniform(-10, 10);
-    case "floor":
-    case "ceil":
-    case "round":
-    case "sign":
-      // Half the values are exact halves (ties for round) or integers (fixed points of floor and ceil).
-      return (r) => (r.next() < 0.5 ? r.int(-20, 20) / 2 : r.uniform(-10, 10));
-    default:
-      return (r) => r.uniform(-5, 5);
-  }
+  const [domain]: readonly Domain[] = unaryOps[op].domain;
+  return fromDomain(domain!);
 }
 
 const FLOAT_SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-7, 50, -50, 100];
@@ -85,27 +74,18 @@ function unaryCases(): ConformanceCase[] {
 
 type Draw = (rng: Rng) => number;
 
-/** Inputs for each binary op: ties for comparisons, a divisor away from 0, a positive base for pow. */
+/** Inputs for each binary op from the table's domains: ties for comparisons, a divisor away from 0, a positive base for pow. */
 function binaryDraws(op: BinaryOp, dtype: DType): [Draw, Draw] {
   if (dtype === "bool") {
     const bit: Draw = (r) => (r.next() < 0.5 ? 0 : 1);
     return [bit, bit];
   }
-  const small: Draw = (r) => r.int(-3, 3);
-  switch (op) {
-    case "add":
-    case "sub":
-    case "mul": {
-      const d: Draw = dtype === "int32" ? (r) => r.int(-1000, 1000) : (r) => r.uniform(-5, 5);
-      return [d, d];
-    }
-    case "div":
-      return [(r) => r.uniform(-5, 5), (r) => (r.next() < 0.5 ? -1 : 1) * r.uniform(0.5, 5)];
-    case "pow":
-      return [(r) => r.uniform(0.1, 4), (r) => r.uniform(-3, 3)];
-    default:
-      return [small, small];
+  const [da, db]: readonly Domain[] = binaryOps[op].domain;
+  if (dtype === "int32") {
+    const d: Draw = da!.ties === true ? (r) => r.int(da!.lo, da!.hi) : (r) => r.int(-1000, 1000);
+    return [d, d];
   }
+  return [fromDomain(da!), fromDomain(db!)];
 }
 
 const BINARY_SHAPES: readonly [string, readonly number[], readonly number[]][] = [

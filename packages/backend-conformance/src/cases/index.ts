@@ -8,10 +8,11 @@ import { gradientCases } from "./gradients.js";
 import { matmulFamilyCases } from "./matmul.js";
 import { memoryCases } from "./memory.js";
 import { movementCases } from "./movement.js";
+import { programCases } from "./programs.js";
 import { randomCases } from "./random.js";
 import { reduceFamilyCases } from "./reduce.js";
 
-export { activationCases, convPoolCases, creationCases, elementwiseCases, errorCases, gradientCases, matmulFamilyCases, memoryCases, movementCases, randomCases, reduceFamilyCases };
+export { activationCases, convPoolCases, creationCases, elementwiseCases, errorCases, gradientCases, matmulFamilyCases, memoryCases, movementCases, programCases, randomCases, reduceFamilyCases };
 
 /**
  * Every case of the kit, grouped by family in a fixed order. Building the list is cheap: inputs and expected
@@ -21,6 +22,7 @@ export function allCases(): ConformanceCase[] {
   const cases = [
     ...creationCases(),
     ...elementwiseCases(),
+    ...programCases(),
     ...reduceFamilyCases(),
     ...matmulFamilyCases(),
     ...movementCases(),

@@ -6,3 +6,4 @@ export * from "./matmul.js";
 export * from "./movement.js";
 export * from "./nd.js";
 export * from "./reduce.js";
+export * from "./program.js";

@@ -132,6 +132,10 @@ export interface MapSpec {
   readonly helpers: readonly string[];
   /** WGSL functions the expression calls besides the helpers (an op wrapped as a function). */
   readonly functions?: string;
+  /** Types of scalar constants read from the uniform words after the inputs' words, as `k0, k1, …`. */
+  readonly constants?: readonly Scalar[];
+  /** Statements run before `expr` is written (they may read `v0…` and `k0…`). */
+  readonly body?: string;
 }
 
 /** Wraps a table expression over `params` as a WGSL function `name`, so a kernel can call it on any values. */
@@ -149,7 +153,7 @@ export const MAP_WORKGROUP = 64;
  */
 export function mapKernel(spec: MapSpec, modes: readonly Mode[], rank: number): KernelSource {
   return {
-    key: `map:${spec.name}:${spec.inputs.join(",")}>${spec.output}:${modes.map((m) => MODE_CODE[m]).join("")}:r${rank}`,
+    key: `map:${spec.name}:${spec.inputs.join(",")}>${spec.output}:${modes.map((m) => MODE_CODE[m]).join("")}:r${rank}:k${spec.constants?.length ?? 0}`,
     code: () => {
       let at = 1 + rank;
       const reads = spec.inputs.map((_, k) => {
@@ -171,7 +175,9 @@ export function mapKernel(spec: MapSpec, modes: readonly Mode[], rank: number): 
             return `  let v${k} = in${k}[${offset(rank, word)}];`;
         }
       });
-      const body = [`  if (i >= ${u(0)}) { return; }`, coords("i", rank, 1), ...reads, `  out[i] = ${spec.expr};`];
+      const constants = (spec.constants ?? []).map((t, j) => `  let k${j} = ${t === "u32" ? u(at + j) : `bitcast<${t}>(${u(at + j)})`};`);
+      at += constants.length;
+      const body = [`  if (i >= ${u(0)}) { return; }`, coords("i", rank, 1), ...reads, ...constants, spec.body ?? "", `  out[i] = ${spec.expr};`];
       return [helpers(spec.helpers), spec.functions ?? "", bindings(spec.inputs, spec.output, at), flatEntry(MAP_WORKGROUP, body.join("\n"))].join("\n");
     },
   };

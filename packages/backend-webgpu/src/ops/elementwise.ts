@@ -1,7 +1,8 @@
 import { broadcastStrides, collapseAxes, sizeOf } from "@neurite/tensor-core";
-import type { BinaryOp, OutputSpec, UnaryOp } from "@neurite/tensor-core";
+import type { BinaryOp, ElementwiseProgram, OutputSpec, UnaryOp } from "@neurite/tensor-core";
 import { asFunction, binaryExpr, castExpr, MAP_WORKGROUP, mapKernel, unaryExpr, type MapSpec, type Mode } from "../kernels/elementwise.wgsl.js";
 import { fillKernel, MOVE_WORKGROUP } from "../kernels/movement.wgsl.js";
+import { programSpec } from "../kernels/program.wgsl.js";
 import { flatWorkgroups, scalarOf } from "../kernels/wgsl.js";
 import { isContiguous } from "../shape.js";
 import { ELEMENT_BYTES } from "../buffers.js";
@@ -13,7 +14,7 @@ import { valueBits, type KernelContext, type Output, type Resolved } from "./con
  * records the classification, so `x + 1`, `x + bias` and `x + y` of equal shapes each compile their own
  * lean variant.
  */
-export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: readonly Resolved[], out: OutputSpec): Output {
+export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: readonly Resolved[], out: OutputSpec, constantWords: readonly number[] = []): Output {
   const result = ctx.allocate(op, out.shape, out.dtype);
   const size = sizeOf(out.shape);
   if (size === 0) return result;
@@ -33,7 +34,7 @@ export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: re
   });
   const strided = classified.some((c) => c.mode === "strided");
   const rank = strided ? walk.shape.length : 0;
-  const params = [size, ...(strided ? walk.shape : []), ...classified.flatMap((c) => c.words)];
+  const params = [size, ...(strided ? walk.shape : []), ...classified.flatMap((c) => c.words), ...constantWords];
   ctx.run(
     mapKernel(
       spec,
@@ -115,4 +116,15 @@ export function fill(ctx: KernelContext, op: string, value: number, out: OutputS
 export function fillInto(ctx: KernelContext, target: Output, bits: number): void {
   if (target.size === 0) return;
   ctx.run(fillKernel(), [], target.buffer, [target.size, bits], flatWorkgroups(target.size, MOVE_WORKGROUP));
+}
+
+/** Runs an elementwise program as one map kernel (see kernels/program.wgsl.ts); constants travel as uniforms. */
+const specs = new Map<string, MapSpec>();
+
+export function program(ctx: KernelContext, source: ElementwiseProgram, inputs: readonly Resolved[], out: OutputSpec): Output {
+  let spec = specs.get(source.key);
+  if (spec === undefined) specs.set(source.key, (spec = programSpec(source)));
+  const words: number[] = [];
+  for (const node of source.nodes) if (node.kind === "constant") words.push(valueBits(node.value, node.dtype));
+  return runMap(ctx, "elementwise", spec, inputs, out, words);
 }

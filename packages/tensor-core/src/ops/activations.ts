@@ -1,13 +1,17 @@
 import { ArgumentError, expectDType } from "../errors.js";
 import type { Tensor } from "../tensor.js";
-import { abs, add, div, exp, greater, greaterEqual, log1p, mul, neg, where } from "./elementwise.js";
-import { cast } from "./cast.js";
+import { fuse } from "../program/fuse.js";
+import type { ProgramBuilder, Expr } from "../program/builder.js";
+import { neg } from "./elementwise.js";
 import { runOp } from "./op.js";
 
 /*
  * The course notes' activation functions, composed from primitives so every backend has them and autograd
  * differentiates them without rules of their own. Each docstring gives the derivative that falls out, and
  * where the course notes print it wrongly.
+ *
+ * Each is one elementwise program (`fuse`): one kernel on a backend with the `elementwise` capability, the
+ * same primitives as before on any other. Autograd has a rule for each (its gradient is one program too).
  */
 
 const FLOATS = ["float32", "float64"] as const;
@@ -21,7 +25,7 @@ const NUMERIC = ["float32", "float64", "int32"] as const;
 export function sigmoid(x: Tensor): Tensor {
   return runOp("sigmoid", [x], {}, false, () => {
     expectDType({ op: "sigmoid", argument: "x" }, x.dtype, FLOATS);
-    return div(1, add(exp(neg(x)), 1));
+    return fuse("sigmoid", [x], sigmoidExpr);
   });
 }
 
@@ -31,7 +35,7 @@ export function sigmoid(x: Tensor): Tensor {
  */
 export function step(x: Tensor): Tensor {
   expectDType({ op: "step", argument: "x" }, x.dtype, NUMERIC);
-  return runOp("step", [x], {}, false, () => cast(greaterEqual(x, 0), x.dtype));
+  return runOp("step", [x], {}, false, () => fuse("step", [x], (p, v) => p.cast(p.binary("greaterEqual", v, 0), x.dtype)));
 }
 
 /**
@@ -41,7 +45,7 @@ export function step(x: Tensor): Tensor {
 export function softsign(x: Tensor): Tensor {
   return runOp("softsign", [x], {}, false, () => {
     expectDType({ op: "softsign", argument: "x" }, x.dtype, FLOATS);
-    return div(x, add(abs(x), 1));
+    return fuse("softsign", [x], (p, v) => p.binary("div", v, p.binary("add", p.unary("abs", v), 1)));
   });
 }
 
@@ -52,7 +56,7 @@ export function softsign(x: Tensor): Tensor {
  */
 export function relu(x: Tensor): Tensor {
   expectDType({ op: "relu", argument: "x" }, x.dtype, NUMERIC);
-  return runOp("relu", [x], {}, false, () => where(greater(x, 0), x, 0));
+  return runOp("relu", [x], {}, false, () => fuse("relu", [x], (p, v) => p.where(p.binary("greater", v, 0), v, 0)));
 }
 
 /**
@@ -62,7 +66,7 @@ export function relu(x: Tensor): Tensor {
 export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
   if (!Number.isFinite(alpha)) throw new ArgumentError({ op: "leakyRelu", argument: "alpha" }, `expected a finite slope, got ${alpha}`);
   expectDType({ op: "leakyRelu", argument: "x" }, x.dtype, FLOATS);
-  return runOp("leakyRelu", [x], { alpha }, false, () => where(greater(x, 0), x, mul(x, alpha)));
+  return runOp("leakyRelu", [x], { alpha }, false, () => fuse("leakyRelu", [x], (p, v) => p.where(p.binary("greater", v, 0), v, p.binary("mul", v, alpha))));
 }
 
 /**
@@ -74,14 +78,24 @@ export function leakyRelu(x: Tensor, alpha = 0.01): Tensor {
 export function softplus(x: Tensor): Tensor {
   return runOp("softplus", [x], {}, false, () => {
     expectDType({ op: "softplus", argument: "x" }, x.dtype, FLOATS);
-    const positive = greaterEqual(x, 0);
-    const right = where(positive, x, 0);
-    const left = where(positive, 0, x);
-    return where(positive, add(right, log1p(exp(neg(right)))), log1p(exp(left)));
+    return fuse("softplus", [x], softplusExpr);
   });
 }
 
 /** log σ(x) = −softplus(−x), finite for any x (log of a sigmoid that underflowed would be −∞). */
 export function logSigmoid(x: Tensor): Tensor {
   return runOp("logSigmoid", [x], {}, false, () => neg(softplus(neg(x))));
+}
+
+/** σ(x) = 1 / (1 + e⁻ˣ) as a program expression. */
+export function sigmoidExpr(p: ProgramBuilder, x: Expr): Expr {
+  return p.binary("div", 1, p.binary("add", p.unary("exp", p.unary("neg", x)), 1));
+}
+
+function softplusExpr(p: ProgramBuilder, x: Expr): Expr {
+  const positive = p.binary("greaterEqual", x, 0);
+  const right = p.where(positive, x, 0);
+  const left = p.where(positive, 0, x);
+  const r = p.binary("add", right, p.unary("log1p", p.unary("exp", p.unary("neg", right))));
+  return p.where(positive, r, p.unary("log1p", p.unary("exp", left)));
 }

@@ -2,6 +2,8 @@ import { ArgumentError, DTypeError, expectDType } from "../errors.js";
 import { binaryOps, unaryOps, type BinaryOp, type UnaryOp } from "../primitives.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { engine } from "../engine.js";
+import { fuse } from "../program/fuse.js";
 import { disposeAll, kernel, operands, runOp, type TensorLike } from "./op.js";
 
 /** Runs the unary primitive `op` (see `unaryOps` for its meaning and dtypes). */
@@ -16,6 +18,13 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
 
 /** Runs the binary primitive `op` with NumPy broadcasting; numbers take the tensor operand's dtype. */
 export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  // A tensor and a number: the number is a constant of a one-node program, not a tensor of its own. While a
+  // tape records, the op stays a primitive with two tensor inputs, as its gradient rule expects.
+  if (engine.recorder === null && a instanceof Tensor !== b instanceof Tensor) {
+    return a instanceof Tensor
+      ? fuse(op, [a], (p, x) => p.binary(op, x, b as number | boolean), { names: ["a"] })
+      : fuse(op, [b as Tensor], (p, x) => p.binary(op, a, x), { names: ["b"] });
+  }
   const args = operands(op, a, b);
   try {
     const { a: ta, b: tb } = args;
@@ -47,6 +56,20 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const op = "where";
   expectDType({ op, argument: "condition" }, condition.dtype, ["bool"]);
+  if (engine.recorder === null && !(a instanceof Tensor && b instanceof Tensor)) {
+    const tensors = [condition, ...[a, b].filter((v): v is Tensor => v instanceof Tensor)];
+    const names = ["condition", ...(a instanceof Tensor ? ["a"] : []), ...(b instanceof Tensor ? ["b"] : [])];
+    return fuse(op, tensors, (p, c, ...rest) => {
+      const ea = a instanceof Tensor ? rest.shift()! : a;
+      const eb = b instanceof Tensor ? rest.shift()! : b;
+      // Two numbers take no dtype from a tensor: like `operands`, they are float32 (bool for booleans).
+      if (typeof ea !== "object" && typeof eb !== "object") {
+        const dtype = typeof ea === "boolean" ? "bool" : "float32";
+        return p.where(c, p.constant(ea, dtype), p.constant(eb, dtype));
+      }
+      return p.where(c, ea, eb);
+    }, { names });
+  }
   const args = operands(op, a, b);
   try {
     const { a: ta, b: tb } = args;
@@ -118,13 +141,13 @@ export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("logic
 /** x², as x · x. */
 export function square(x: Tensor): Tensor {
   expectDType({ op: "square", argument: "x" }, x.dtype, binaryOps.mul.dtypes);
-  return runOp("square", [x], {}, false, () => mul(x, x));
+  return runOp("square", [x], {}, false, () => fuse("square", [x], (p, v) => p.binary("mul", v, v)));
 }
 
 /** 1 / x. */
 export function reciprocal(x: Tensor): Tensor {
   expectDType({ op: "reciprocal", argument: "x" }, x.dtype, binaryOps.div.dtypes);
-  return runOp("reciprocal", [x], {}, false, () => div(1, x));
+  return runOp("reciprocal", [x], {}, false, () => fuse("reciprocal", [x], (p, v) => p.binary("div", 1, v)));
 }
 
 /**
@@ -140,6 +163,6 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
     if (Number.isNaN(min) || Number.isNaN(max) || min > max) {
       throw new ArgumentError({ op: "clip", argument: "min, max" }, `expected min ≤ max, got min=${min}, max=${max}`);
     }
-    return minimum(maximum(x, min), max);
+    return fuse("clip", [x], (p, v) => p.binary("minimum", p.binary("maximum", v, min), max));
   });
 }

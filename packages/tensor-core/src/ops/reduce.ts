@@ -1,8 +1,9 @@
+import { fuse } from "../program/fuse.js";
 import { DTypeError, ShapeError, expectDType } from "../errors.js";
 import { argReduceOps, reduceOps, type ArgReduceOp, type ReduceOp } from "../primitives.js";
 import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import { viewTensor, type Tensor } from "../tensor.js";
-import { abs, add, div, exp, less, log, sub, where } from "./elementwise.js";
+import { abs, add, exp, less, log, sub, where } from "./elementwise.js";
 import { kernel, runOp } from "./op.js";
 import { reshape } from "./reshape.js";
 
@@ -67,7 +68,7 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepDims = fa
       throw new DTypeError({ op, argument: "x" }, `got dtype ${x.dtype}, expected float32 or float64; cast first, e.g. x.cast("float32")`);
     }
     const count = sizeOf(list.map((a) => x.shape[a]!));
-    return div(sum(x, list, keepDims), count);
+    return fuse("mean", [sum(x, list, keepDims)], (p, s) => p.binary("div", s, count));
   });
 }
 

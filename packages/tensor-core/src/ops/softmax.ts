@@ -2,7 +2,8 @@ import { engine } from "../engine.js";
 import { expectDType } from "../errors.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { div, exp, log, sub } from "./elementwise.js";
+import { fuse } from "../program/fuse.js";
+import { div } from "./elementwise.js";
 import { backendOf, kernel, runOp } from "./op.js";
 import { max, sum } from "./reduce.js";
 
@@ -28,7 +29,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
       const out = { shape: x.shape, dtype: x.dtype };
       return kernel(op, { x }, out, (_, info) => fused.softmax!(info.x!, out));
     }
-    const e = exp(sub(x, max(x, a, true)));
+    const e = fuse(op, [x, max(x, a, true)], (p, x, m) => p.unary("exp", p.binary("sub", x, m)));
     return div(e, sum(e, a, true));
   });
 }
@@ -42,7 +43,12 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   expectDType({ op, argument: "x" }, x.dtype, FLOATS);
   const a = normalizeAxis({ op, argument: "axis" }, axis, x.rank);
   return runOp(op, [x], { axis: a }, false, () => {
-    const shifted = sub(x, max(x, a, true));
-    return sub(shifted, log(sum(exp(shifted), a, true)));
+    const m = max(x, a, true);
+    const s = sum(
+      fuse(op, [x, m], (p, x, m) => p.unary("exp", p.binary("sub", x, m))),
+      a,
+      true,
+    );
+    return fuse(op, [x, m, s], (p, x, m, s) => p.binary("sub", p.binary("sub", x, m), p.unary("log", s)));
   });
 }

@@ -1,6 +1,7 @@
 import * as nt from "@neurite/tensor-core";
 import type { Backend, DType, Tensor } from "@neurite/tensor-core";
 import { ref, call, evaluate, refsOf, printProgram, type Literal, type Ref, type Call, type Arg, type Node, type Program } from "./program.js";
+import { chainCall } from "./fused.js";
 import { messageOf, type Run } from "./run.js";
 import { seeded } from "../seeded.js";
 
@@ -559,8 +560,14 @@ class Generator {
     }
   }
 
+  /** A fused elementwise chain (see fused.ts). */
+  fused(): void {
+    this.op(chainCall(this), false);
+  }
+
   step(): void {
     const family = this.pick([
+      ...Array<string>(4).fill("fused"),
       ...Array<string>(5).fill("unaryFloat"),
       ...Array<string>(2).fill("exactFloat"),
       "unaryInt",

@@ -4,3 +4,4 @@ export * from "./program.js";
 export * from "./run.js";
 export * from "./generate.js";
 export * from "./shrink.js";
+export { chainCall, fusedChain, type Step } from "./fused.js";

@@ -1,5 +1,6 @@
 import * as nt from "@neurite/tensor-core";
 import type { DType, Tensor } from "@neurite/tensor-core";
+import { fusedChain } from "./fused.js";
 
 /**
  * Differential testing of a backend against backend-cpu: random programs of tensor-core ops (random ranks
@@ -64,12 +65,15 @@ export function isCall(a: Arg): a is Call {
 
 export type AnyFunction = (...args: unknown[]) => unknown;
 
+/** Calls of the differential test itself, besides tensor-core's (see fused.ts). */
+const TEST_CALLS: Readonly<Record<string, unknown>> = { fusedChain };
+
 export function evaluate(a: Arg, values: readonly Tensor[]): unknown {
   if (typeof a !== "object") return a;
   if (Array.isArray(a)) return (a as readonly Arg[]).map((x) => evaluate(x, values));
   if (isRef(a)) return values[a.$ref]!;
   if (isCall(a)) {
-    const fn = (nt as unknown as Record<string, AnyFunction | undefined>)[a.$call];
+    const fn = (TEST_CALLS[a.$call] as AnyFunction | undefined) ?? (nt as unknown as Record<string, AnyFunction | undefined>)[a.$call];
     if (fn === undefined) throw new Error(`test bug: tensor-core has no ${a.$call}`);
     const result = fn(...a.args.map((x) => evaluate(x, values)));
     return a.pick === undefined ? result : (result as unknown[])[a.pick];
@@ -109,7 +113,7 @@ export function print(a: Arg): string {
   if (typeof a === "boolean") return String(a);
   if (Array.isArray(a)) return `[${(a as readonly Arg[]).map(print).join(", ")}]`;
   if (isRef(a)) return `v${a.$ref}`;
-  if (isCall(a)) return `nt.${a.$call}(${a.args.map(print).join(", ")})${a.pick === undefined ? "" : `[${a.pick}]`}`;
+  if (isCall(a)) return `${a.$call in TEST_CALLS ? "" : "nt."}${a.$call}(${a.args.map(print).join(", ")})${a.pick === undefined ? "" : `[${a.pick}]`}`;
   const entries = Object.entries(a);
   return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${k}: ${print(v)}`).join(", ")} }`;
 }
@@ -128,6 +132,7 @@ export function printProgram(program: Program, note: string): string {
     `import { cpu } from "@neurite/backend-cpu";`,
     `import { webgpu } from "@neurite/backend-webgpu";`,
     `import { create } from "webgpu";`,
+    `import { fusedChain } from "./testing/differential/fused.js"; // in packages/backend-webgpu/src`,
     ``,
     `const gpu = create([]);`,
     `for (const backend of [cpu(), await webgpu({ gpu })]) {`,

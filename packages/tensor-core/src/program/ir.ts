@@ -1,0 +1,92 @@
+import type { DType } from "../dtype.js";
+import type { BinaryOp, UnaryOp } from "../primitives.js";
+
+/**
+ * # Elementwise programs
+ *
+ * A small expression over a kernel's inputs and scalar constants that a backend can run as one kernel. It is
+ * the unit of fusion: `relu(x)` is the program `where(x > 0, x, 0)`, Adam's moment update is one program over
+ * the moment and the gradient. A backend with the optional `elementwise` capability compiles it (WGSL on
+ * WebGPU, a block-wise evaluator on the CPU, Wasm later); for any other backend the engine expands it into
+ * the primitive kernels it is made of, so no backend has to support it.
+ *
+ * ## The IR
+ * - `nodes` is in SSA form and topologically ordered: an operand is always the index of an earlier node.
+ * - Every node has the dtype of its result. A node means exactly what the primitive of the same name means
+ *   (see `unaryOps`, `binaryOps`, `Backend.where`, `Backend.cast`), including its rounding: the result is
+ *   stored in the node's dtype before the next node reads it (float32 rounds, int32 wraps to 32 bits, bool is
+ *   0 or 1). So a fused program gives the same bits as the kernels it replaces, node by node.
+ * - `input` node `index` reads input `index` of the call; inputs broadcast NumPy-style to the output's shape,
+ *   and every other node is computed at the output's shape. Each input index appears in at most one node.
+ * - `constant` nodes hold a scalar already representable in their dtype (`castValue` applied). The program's
+ *   `key` leaves constant *values* out, so a compiled kernel is reused when only the constants change (Adam's
+ *   bias correction changes every step): a backend passes the values at run time, in node order.
+ * - `result` is the node whose value is written to the output (of `out.dtype`, which is that node's dtype).
+ *
+ * A program is plain data (no closures), so a backend may compile it any way it likes and cache the result by
+ * `key`; two programs with equal keys differ at most in their constants' values.
+ */
+export type ProgramNode =
+  | { readonly kind: "input"; readonly dtype: DType; readonly index: number }
+  | { readonly kind: "constant"; readonly dtype: DType; readonly value: number }
+  | { readonly kind: "unary"; readonly dtype: DType; readonly op: UnaryOp; readonly x: number }
+  | { readonly kind: "binary"; readonly dtype: DType; readonly op: BinaryOp; readonly a: number; readonly b: number }
+  | { readonly kind: "where"; readonly dtype: DType; readonly condition: number; readonly a: number; readonly b: number }
+  | { readonly kind: "cast"; readonly dtype: DType; readonly x: number };
+
+export interface ElementwiseProgram {
+  readonly nodes: readonly ProgramNode[];
+  /** The dtype of each input, by input index. */
+  readonly inputs: readonly DType[];
+  /** Index of the node written to the output. */
+  readonly result: number;
+  /** The program's structure, constant values left out: equal keys compile to the same kernel. */
+  readonly key: string;
+}
+
+/** The operands of `node`, as node indices. */
+export function operandsOf(node: ProgramNode): readonly number[] {
+  switch (node.kind) {
+    case "input":
+    case "constant":
+      return [];
+    case "unary":
+    case "cast":
+      return [node.x];
+    case "binary":
+      return [node.a, node.b];
+    case "where":
+      return [node.condition, node.a, node.b];
+  }
+}
+
+const SHORT: Readonly<Record<DType, string>> = { float32: "f32", float64: "f64", int32: "i32", bool: "b" };
+
+/** The structural key of a program (constants as `c:<dtype>`, values omitted). */
+export function programKey(nodes: readonly ProgramNode[], result: number): string {
+  const parts = nodes.map((n) => {
+    const t = SHORT[n.dtype];
+    switch (n.kind) {
+      case "input":
+        return `i${n.index}:${t}`;
+      case "constant":
+        return `c:${t}`;
+      case "unary":
+        return `${n.op}(${n.x})`;
+      case "binary":
+        return `${n.op}(${n.a},${n.b})`;
+      case "where":
+        return `where(${n.condition},${n.a},${n.b})`;
+      case "cast":
+        return `cast:${t}(${n.x})`;
+    }
+  });
+  return `${parts.join(";")}>${result}`;
+}
+
+/** The constant values of a program, in node order (what a compiled kernel receives at run time). */
+export function constantsOf(program: ElementwiseProgram): number[] {
+  const values: number[] = [];
+  for (const n of program.nodes) if (n.kind === "constant") values.push(n.value);
+  return values;
+}
