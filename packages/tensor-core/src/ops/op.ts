@@ -2,7 +2,7 @@ import type { Backend, DataId, OutputSpec, TensorInfo } from "../backend.js";
 import { castValue, type DType } from "../dtype.js";
 import { engine } from "../engine.js";
 import { BackendError, DTypeError, type ErrorSite } from "../errors.js";
-import { tidy } from "../memory.js";
+import { scoped } from "../memory.js";
 import { makeTensor, Tensor } from "../tensor.js";
 
 /** A tensor, or a plain number (or boolean) that takes the other operand's dtype and backend. */
@@ -21,7 +21,7 @@ export function runOp(
   primitive: boolean,
   impl: () => Tensor,
 ): Tensor {
-  const run = primitive ? impl : () => tidy(impl);
+  const run = primitive ? impl : () => scoped(impl);
   const recorder = engine.recorder;
   if (recorder === null || !recorder.claims(op, inputs, primitive)) return run();
   engine.recorder = null;
