@@ -37,10 +37,11 @@ function sample(backend: Backend): Sample {
 }
 
 /** The README loop, word for word, with a sample of memory after warm-up and at the end. */
-function readmeLoop(backend: Backend, steps: number): { warm: Sample; end: Sample; first: number; last: number } {
+function readmeLoop(backend: Backend, steps: number): { warm: Sample; half: Sample; end: Sample; first: number; last: number } {
   const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
   const y = tensor([[0], [1], [1], [0]]);
   let warm: Sample | undefined;
+  let half: Sample | undefined;
   let first = NaN;
   let last = NaN;
   // --- the README's loop ---
@@ -53,15 +54,17 @@ function readmeLoop(backend: Backend, steps: number): { warm: Sample; end: Sampl
     if (step === 0 && backend.capabilities.syncRead) first = loss.itemSync();
     if (step === steps - 1 && backend.capabilities.syncRead) last = loss.itemSync();
     if (step === WARM_UP) warm = sample(backend);
+    if (step === Math.floor(steps / 2)) half = sample(backend);
   }
-  return { warm: warm!, end: sample(backend), first, last };
+  return { warm: warm!, half: half!, end: sample(backend), first, last };
 }
 
-function report(label: string, steps: number, r: { warm: Sample; end: Sample }): void {
+function report(label: string, steps: number, r: { warm: Sample; half: Sample; end: Sample }): void {
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
   console.log(
     `${label}: ${steps} steps; live tensors ${r.warm.tensors} → ${r.end.tensors}, buffers ${r.warm.buffers} → ${r.end.buffers}, ` +
-      `heap ${mb(r.warm.heap)} → ${mb(r.end.heap)} MB, RSS ${mb(r.warm.rss)} → ${mb(r.end.rss)} MB (after step ${WARM_UP} → after the last)`,
+      `heap ${mb(r.warm.heap)} → ${mb(r.half.heap)} → ${mb(r.end.heap)} MB, RSS ${mb(r.warm.rss)} → ${mb(r.half.rss)} → ${mb(r.end.rss)} MB ` +
+      `(after step ${WARM_UP} → half-way → after the last)`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Backend, DataId, OutputSpec, TensorInfo } from "../backend.js";
-import { castValue, type DType } from "../dtype.js";
+import { fitValue, type DType } from "../dtype.js";
 import { engine } from "../engine.js";
 import { BackendError, DTypeError, type ErrorSite } from "../errors.js";
 import { scoped } from "../memory.js";
@@ -83,9 +83,9 @@ export function kernel(
   return makeTensor(target, call(target, info), out.shape, out.dtype);
 }
 
-/** A scalar tensor holding `value` in `dtype` on `backend`. */
-export function scalarOn(backend: Backend, value: number, dtype: DType): Tensor {
-  return makeTensor(backend, backend.fill(castValue(value, dtype), { shape: [], dtype }), [], dtype);
+/** A scalar tensor holding `value` in `dtype` on `backend`; a value that does not fit is a DTypeError naming `site`. */
+export function scalarOn(backend: Backend, value: number, dtype: DType, site: ErrorSite = { op: "scalar" }): Tensor {
+  return makeTensor(backend, backend.fill(fitValue(site, value, dtype), { shape: [], dtype }), [], dtype);
 }
 
 /**
@@ -105,7 +105,7 @@ export function operands(op: string, a: TensorLike, b: TensorLike): { a: Tensor;
     if (dtype === "int32" && !Number.isInteger(n)) {
       throw new DTypeError({ op, argument }, `the number ${n} is not an integer but the other operand is int32; cast the tensor to float32 first`);
     }
-    const t = scalarOn(backend, n, dtype);
+    const t = scalarOn(backend, n, dtype, { op, argument });
     temps.push(t);
     return t;
   };
