@@ -46,11 +46,15 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
   const { t: idx, temp } = indexTensor(op, indices, x, a);
   try {
     const flat = reshape(idx, [-1]);
-    const gathered = runOp(op, [x, flat], { axis: a }, true, () => {
-      const out = { shape: [...x.shape.slice(0, a), flat.size, ...x.shape.slice(a + 1)], dtype: x.dtype };
-      return kernel(op, { x, indices: flat }, out, (backend, info) => backend.gather(info.x!, info.indices!, a, out));
-    });
-    flat.dispose();
+    let gathered: Tensor;
+    try {
+      gathered = runOp(op, [x, flat], { axis: a }, true, () => {
+        const out = { shape: [...x.shape.slice(0, a), flat.size, ...x.shape.slice(a + 1)], dtype: x.dtype };
+        return kernel(op, { x, indices: flat }, out, (backend, info) => backend.gather(info.x!, info.indices!, a, out));
+      });
+    } finally {
+      flat.dispose(); // also when the kernel refuses an index
+    }
     if (idx.rank === 1) return gathered;
     const shaped = reshape(gathered, [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)]);
     gathered.dispose();
