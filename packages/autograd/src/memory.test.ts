@@ -102,3 +102,68 @@ describe("memory: the gradients are the only new tensors", () => {
     expect(live()).toEqual(before);
   });
 });
+
+describe("memory: a gradient with respect to a Variable belongs to the variable", () => {
+  const setup = () => {
+    const w = tc.variable(uniform([3, 2], 20), { name: "w" });
+    const b = tc.variable(uniform([2], 21), { name: "b" });
+    const x = uniform([4, 3], 22);
+    const loss = (_p: { w: tc.Variable; b: tc.Variable }) => x.matmul(w.value).add(b.value).square().mean();
+    return { w, b, x, loss, params: { w, b } };
+  };
+
+  it("the next gradient frees the previous one and its value: a loop without dispose stays flat", () => {
+    const { w, b, x, loss, params } = setup();
+    const before = live();
+    const [v1, g1] = valueAndGrad(loss)(params);
+    expect(w.grad).toBe(g1.w);
+    expect(b.grad).toBe(g1.b);
+    expect(live()[0]).toBe(before[0] + 3);
+    const [v2, g2] = valueAndGrad(loss)(params);
+    for (const t of [v1, g1.w, g1.b]) expect(t.isDisposed).toBe(true);
+    expect(() => g1.w.dataSync()).toThrow(tc.DisposedError);
+    expect(v2.isDisposed).toBe(false);
+    expect(w.grad).toBe(g2.w);
+    for (let i = 0; i < 50; i++) grad(loss)(params);
+    expect(live()[0]).toBe(before[0] + 2); // the last gradients; grad's value is freed at once
+    expect(v2.isDisposed).toBe(true);
+    w.dispose();
+    b.dispose();
+    x.dispose();
+  });
+
+  it("keep() takes gradients and value for the caller; disposing a gradient early leaves the value", () => {
+    const { w, b, x, loss, params } = setup();
+    const [value, g] = tc.keep(valueAndGrad(loss)(params));
+    expect(w.grad).toBeNull();
+    grad(loss)(params);
+    expect(value.isDisposed || g.w.isDisposed || g.b.isDisposed).toBe(false);
+    for (const t of [value, g.w, g.b]) t.dispose();
+    const [v2, g2] = valueAndGrad(loss)(params);
+    g2.w.dispose();
+    g2.b.dispose();
+    expect(v2.isDisposed).toBe(false); // its variables still hold this generation (disposed or not)
+    expect(w.grad).toBeNull();
+    w.dispose();
+    b.dispose();
+    expect(v2.isDisposed).toBe(true); // no variable holds it any more
+    x.dispose();
+  });
+
+  it("disposing a variable frees its gradient; plain-tensor gradients stay the caller's", () => {
+    const { w, b, x, loss, params } = setup();
+    const before = live();
+    const gw = grad(loss)(params).w;
+    w.dispose();
+    expect(gw.isDisposed).toBe(true);
+    const t = uniform([2], 23);
+    const gt = grad((u: Tensor) => u.square().sum())(t);
+    grad((u: Tensor) => u.square().sum())(t);
+    expect(gt.isDisposed).toBe(false);
+    gt.dispose();
+    t.dispose();
+    b.dispose();
+    x.dispose();
+    expect(live()[0]).toBeLessThan(before[0]);
+  });
+});

@@ -1,4 +1,4 @@
-import { cast, clone, formatShape, full, isFloat, setRecorder, Tensor, tidy, Variable } from "@neurite/tensor-core";
+import { cast, clone, formatShape, full, holdGradients, isFloat, setRecorder, Tensor, tidy, Variable } from "@neurite/tensor-core";
 import { GradientError } from "./errors.js";
 import { Tape, type Wrt } from "./tape.js";
 import { mapTree, type Grad } from "./tree.js";
@@ -131,8 +131,36 @@ function rebuild(args: readonly unknown[], argnums: readonly number[], flat: rea
   );
 }
 
-/** Traces `f`, checks that it returned one value, and runs the backward pass from it. */
-function scalarGradients(op: string, f: (...args: unknown[]) => unknown, args: readonly unknown[], argnums: readonly number[]): [Tensor, unknown[]] {
+/** The (variable, gradient) pairs of the Variables among the differentiated arguments, in tree order. */
+function variableGradients(args: readonly unknown[], argnums: readonly number[], flat: readonly Tensor[]): [Variable, Tensor][] {
+  const pairs: [Variable, Tensor][] = [];
+  let next = 0;
+  for (const i of argnums) {
+    mapTree(
+      args[i],
+      "",
+      (leaf) => {
+        const g = flat[next++]!;
+        if (leaf instanceof Variable) pairs.push([leaf, g]);
+      },
+      () => null,
+    );
+  }
+  return pairs;
+}
+
+/**
+ * Traces `f`, checks that it returned one value, and runs the backward pass from it. Gradients with respect
+ * to Variables go to their variables (which free them when the next ones arrive), and so does the value
+ * when `valueOwnedByVariables`: that is what keeps a hand-written training loop flat without a dispose.
+ */
+function scalarGradients(
+  op: string,
+  f: (...args: unknown[]) => unknown,
+  args: readonly unknown[],
+  argnums: readonly number[],
+  valueOwnedByVariables: boolean,
+): [Tensor, unknown[]] {
   const { tape, output, wrt } = trace(op, f, args, argnums, true);
   try {
     if (output.size !== 1) {
@@ -143,6 +171,7 @@ function scalarGradients(op: string, f: (...args: unknown[]) => unknown, args: r
     }
     const seed = full(output.shape, 1, { dtype: output.dtype, backend: output.backend });
     const flat = tape.backward(output.id, seed, wrt.flat(), true);
+    holdGradients(variableGradients(args, argnums, flat), valueOwnedByVariables ? output : null);
     return [output, rebuild(args, argnums, flat)];
   } catch (error) {
     output.dispose();
@@ -161,7 +190,9 @@ function argnumList(argnums: number | readonly number[]): readonly number[] {
  * f's first argument (or the arguments listed in `argnums`). Arguments may be tensors or trees of them
  * (arrays and plain objects — a model's parameters); the gradient has the same structure. A Variable in
  * the tree stands for its current value, which f reads itself (a frozen one, `trainable: false`, gets
- * zeros). Everything f creates is freed; only the gradients are new.
+ * zeros). Everything f creates is freed; only the gradients are new. A gradient with respect to a Variable
+ * belongs to the variable (`v.grad`): it is freed when the variable's next gradient is computed, so a training
+ * loop needs no dispose; `keep()` it to hold it longer. Gradients of tensor arguments are the caller's.
  *
  * ```ts
  * import { grad } from "@neurite/autograd";
@@ -177,7 +208,7 @@ export function grad<A extends unknown[], const N extends readonly number[]>(f: 
 export function grad(f: (...args: unknown[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => unknown {
   const list = argnumList(argnums);
   return (...args) => {
-    const [output, grads] = scalarGradients("grad", f, args, list);
+    const [output, grads] = scalarGradients("grad", f, args, list, false);
     output.dispose();
     return typeof argnums === "number" ? grads[0] : grads;
   };
@@ -185,7 +216,8 @@ export function grad(f: (...args: unknown[]) => unknown, argnums: number | reado
 
 /**
  * Like `grad`, but the new function returns `[value, gradient]`: f's output as well as its gradient, from
- * one forward pass. The value is the caller's to dispose.
+ * one forward pass. When gradients are taken with respect to Variables, the value goes with them: it is freed
+ * once those variables have newer gradients (`keep()` it to hold it longer); otherwise it is the caller's.
  *
  * ```ts
  * const [loss, g] = valueAndGrad((p: Params) => mse(predict(p, x), y))(params);
@@ -200,7 +232,7 @@ export function valueAndGrad<A extends unknown[], const N extends readonly numbe
 export function valueAndGrad(f: (...args: unknown[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => [Tensor, unknown] {
   const list = argnumList(argnums);
   return (...args) => {
-    const [output, grads] = scalarGradients("valueAndGrad", f, args, list);
+    const [output, grads] = scalarGradients("valueAndGrad", f, args, list, true);
     return [output, typeof argnums === "number" ? grads[0] : grads];
   };
 }

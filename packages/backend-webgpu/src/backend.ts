@@ -1,3 +1,4 @@
+import { ArgumentError } from "@neurite/tensor-core";
 import type {
   ArgReduceOp,
   Backend,
@@ -21,6 +22,7 @@ import type { KernelContext, Output, Resolved } from "./ops/context.js";
 import * as elementwise from "./ops/elementwise.js";
 import { softmax } from "./ops/fused.js";
 import { matmul, matmulBiasActivation } from "./ops/matmul.js";
+import { FAULT_GATHER, FAULT_SCATTER_ADD } from "./kernels/movement.wgsl.js";
 import * as movement from "./ops/movement.js";
 import { randomUniform } from "./ops/random.js";
 import { argReduce, reduce } from "./ops/reduce.js";
@@ -67,6 +69,9 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
   private readonly pool: BufferPool;
   private readonly storage: Storage;
   private readonly readback: Readback;
+  /** One u32 the index-checking kernels set (FAULT_* bits); `read` looks at it when such a kernel ran since. */
+  private readonly faultWord: GPUBuffer;
+  private faultsToCheck = false;
 
   constructor(acquired: Acquired, options: WebGpuOptions) {
     const device = acquired.device;
@@ -84,6 +89,7 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
     }, "neurite tensor");
     this.storage = new Storage(this.pool, maxBytes);
     this.readback = new Readback(device, this.queue, this.health, limits.maxBufferSize);
+    this.faultWord = device.createBuffer({ size: 16, usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, label: "neurite faults" });
     // Arrow functions bind this instance: the op layer may call fused kernels detached from `fused`.
     this.fused = {
       matmulBiasActivation: (a, b, bias, activation, transposeA, transposeB, out) => {
@@ -121,8 +127,14 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
   async read(data: DataId): Promise<TypedArray> {
     this.health.check("read");
     const handle = this.storage.get(data, "read");
-    if (handle.size === 0) return emptyOf(handle.dtype);
+    const faults = this.faultsToCheck ? this.readback.read(this.faultWord, 4, "read") : null;
+    this.faultsToCheck = false;
+    if (handle.size === 0) {
+      if (faults !== null) this.throwOnFault(new Uint32Array(await faults)[0]!);
+      return emptyOf(handle.dtype);
+    }
     const bytes = await this.readback.read(handle.buffer, handle.size * ELEMENT_BYTES, "read");
+    if (faults !== null) this.throwOnFault(new Uint32Array(await faults)[0]!);
     switch (handle.dtype) {
       case "float32":
         return new Float32Array(bytes);
@@ -135,6 +147,27 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
 
   disposeData(data: DataId): void {
     this.storage.dispose(data);
+  }
+
+  /**
+   * The contract's rule for bad indices on a device that runs kernels later: the kernel cannot throw, so the
+   * first read after it does, naming the op. The word is cleared so the error is reported once.
+   */
+  private throwOnFault(word: number): void {
+    if (word === 0) return;
+    this.device.queue.writeBuffer(this.faultWord, 0, new Uint32Array(4));
+    const op = (word & FAULT_GATHER) !== 0 ? "gather" : "scatterAdd";
+    const also = word === (FAULT_GATHER | FAULT_SCATTER_ADD) ? " (and a scatterAdd too)" : "";
+    throw new ArgumentError(
+      { op, argument: "indices" },
+      `an index outside [0, size of the axis) reached a ${op} on backend 'webgpu'${also}; the GPU ran it after the call returned, ` +
+        "so it is reported at this read, and the values computed from it are unspecified — check the indices (e.g. class labels against the number of classes)",
+    );
+  }
+
+  faults(): GPUBuffer {
+    this.faultsToCheck = true;
+    return this.faultWord;
   }
 
   memory(): WebGpuMemory {
@@ -152,6 +185,7 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
     if (!this.health.lost) this.queue.destroy();
     this.pool.drain();
     this.readback.drain();
+    this.queue.retire(this.faultWord);
     this.queue.flush();
     this.health.disposed = true;
     if (this.ownsDevice) this.device.destroy();

@@ -77,11 +77,18 @@ export interface Backend {
   pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number, out: OutputSpec): DataId;
   /**
    * Takes slices of `x` along `axis` at `indices` (1-D int32):
-   * `out.shape = x.shape[:axis] ++ [indices.length] ++ x.shape[axis+1:]`. An index outside `[0, x.shape[axis])`
-   * throws where the backend can check (CPU); elsewhere it reads as 0.
+   * `out.shape = x.shape[:axis] ++ [indices.length] ++ x.shape[axis+1:]`. See "Bad indices" below.
    */
   gather(x: TensorInfo, indices: TensorInfo, axis: number, out: OutputSpec): DataId;
-  /** The adjoint of `gather`: zeros of `out.shape`, then `out[..., indices[j], ...] += updates[..., j, ...]`. */
+  /**
+   * The adjoint of `gather`: zeros of `out.shape`, then `out[..., indices[j], ...] += updates[..., j, ...]`.
+   *
+   * **Bad indices (gather and scatterAdd).** An index outside `[0, size of the axis)` is an error, never a
+   * silent 0 or a dropped update: the backend throws an `ArgumentError` with op `"gather"` / `"scatterAdd"`
+   * and argument `"indices"` — from the kernel call when it can check at once (backend-cpu), otherwise (a GPU,
+   * whose kernels run after the call returns) from the next `read`, once, after which it works normally. The
+   * values of the refused result are unspecified. The conformance kit's `indices/` cases check this.
+   */
   scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, out: OutputSpec): DataId;
   /**
    * Uniform values in [0, 1) from the Philox4x32-10 stream (see `philox.ts` for the exact definition):

@@ -1,3 +1,5 @@
+import { DTypeError, type ErrorSite } from "./errors.js";
+
 /**
  * The element types a tensor can hold.
  *
@@ -93,4 +95,29 @@ export function castValue(value: number, dtype: DType): number {
     default:
       return value;
   }
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * A number a user gave, as `dtype` stores it — or a DTypeError if it does not fit. This is the one path plain
+ * numbers take into tensors (`tensor`, `full`, scalars mixed with tensors, index lists), so nothing wraps
+ * silently: int32 takes integers in [−2³¹, 2³¹ − 1] only (not 3e9, 1.5, NaN or ±∞); bool takes any number
+ * (non-zero is true); floats take any number. `cast` is the explicit conversion that truncates.
+ * `position` (e.g. "[1, 0]") says which element of a list was at fault.
+ */
+export function fitValue(site: ErrorSite, value: number, dtype: DType, position?: string): number {
+  if (dtype === "int32") {
+    if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+      const where = position === undefined ? "" : ` at ${position}`;
+      const why = Number.isInteger(value) ? "outside the int32 range" : Number.isNaN(value) ? "not a number" : Number.isFinite(value) ? "not an integer" : "infinite";
+      throw new DTypeError(
+        site,
+        `the value ${value}${where} does not fit int32 (it is ${why}); expected an integer in [${INT32_MIN}, ${INT32_MAX}] — use float32, or cast() to truncate on purpose`,
+      );
+    }
+    return value;
+  }
+  return castValue(value, dtype);
 }

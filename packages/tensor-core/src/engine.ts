@@ -3,6 +3,7 @@ import { bytesPerElement, type DType } from "./dtype.js";
 import { BackendError } from "./errors.js";
 import { seedToKey } from "./philox.js";
 import { sizeOf } from "./shape.js";
+import { loadAsyncContext, Scope, type AsyncContext } from "./scope.js";
 import type { Tensor } from "./tensor.js";
 
 /**
@@ -58,8 +59,6 @@ export interface MemoryInfo {
   readonly bytes: number;
 }
 
-type Scope = Set<Tensor>;
-
 /**
  * The state of one copy of tensor-core: the current backend, the scope stack, live-tensor counts, the op
  * recorder and the global random stream. It lives in this module, not on `globalThis`, so two copies of the
@@ -67,7 +66,13 @@ type Scope = Set<Tensor>;
  */
 class Engine {
   backend: Backend | null = null;
-  readonly scopes: Scope[] = [];
+  /**
+   * The innermost synchronous scope: set while a sync `tidy` (or `scope.run`) runs, null otherwise. It is
+   * always null when a task or microtask starts, since every sync scope ends before its caller returns.
+   */
+  syncScope: Scope | null = null;
+  /** The async context that async scopes follow; loaded at the first async scope (null where none exists). */
+  private asyncContext: AsyncContext<Scope> | null | undefined;
   readonly liveTensors = new Map<Backend, number>();
   recorder: OpRecorder | null = null;
   randomKey: [number, number] = seedToKey(Math.floor(Math.random() * 2 ** 32));
@@ -88,9 +93,21 @@ class Engine {
     this.liveTensors.set(backend, (this.liveTensors.get(backend) ?? 0) + delta);
   }
 
-  /** Adds a new tensor to the innermost scope, if any. */
+  /** The async context, loaded on first use; null in environments without one (browsers). */
+  asyncScopes(): AsyncContext<Scope> | null {
+    if (this.asyncContext === undefined) this.asyncContext = loadAsyncContext<Scope>();
+    return this.asyncContext;
+  }
+
+  /** The scope new tensors join: the innermost sync scope, else the async scope of this async context. */
+  currentScope(): Scope | null {
+    const scope = this.syncScope ?? this.asyncContext?.getStore() ?? null;
+    return scope?.open() ?? null;
+  }
+
+  /** Hands a new tensor to the current scope, if any (otherwise the caller owns it). */
   track(tensor: Tensor): void {
-    this.scopes.at(-1)?.add(tensor);
+    this.currentScope()?.adopt(tensor);
   }
 
   currentBackend(op: string): Backend {

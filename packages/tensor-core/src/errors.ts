@@ -34,6 +34,9 @@ export class ArgumentError extends NeuriteError {}
 /** A tensor was used after `dispose()` (or after the scope that owned it ended). */
 export class DisposedError extends NeuriteError {}
 
+/** A memory scope used wrongly: running code in a `tidy` scope that has ended. */
+export class ScopeError extends NeuriteError {}
+
 /** No backend set, a backend that lacks a dtype or a capability, a device that was lost. */
 export class BackendError extends NeuriteError {}
 

@@ -6,8 +6,8 @@ import "./disposable.js"; // types only: Symbol.dispose and Disposable for proje
 export type { Backend, BackendCapabilities, BackendMemory, DataId, FusedActivation, FusedKernels, OutputSpec, TensorInfo } from "./backend.js";
 export { allocate, bytesPerElement, castValue, DTYPES, isFloat, matchesDType, type DataTypeMap, type DType, type TypedArray } from "./dtype.js";
 export type { MemoryInfo, OpNode, OpRecorder } from "./engine.js";
-export { ArgumentError, BackendError, DisposedError, DTypeError, NeuriteError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
-export { keep, memory, tensorsIn, tidy } from "./memory.js";
+export { ArgumentError, BackendError, DisposedError, DTypeError, NeuriteError, ScopeError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
+export { keep, memory, tensorsIn, tidy, type TidyScope } from "./memory.js";
 export { blocksFor, philox4x32, philoxUniform, seedToKey } from "./philox.js";
 export {
   argReduceOps,
@@ -25,7 +25,7 @@ export {
 export { getBackend, setBackend } from "./registry.js";
 export { broadcastShapes, broadcastStrides, collapseAxes, sizeOf, stridesOf, type Shape, type StridedWalk } from "./shape.js";
 export { Tensor, type NestedArray } from "./tensor.js";
-export { Variable, variable, withVariableValues } from "./variable.js";
+export { holdGradients, Variable, variable, withVariableValues } from "./variable.js";
 export { noGrad, setRecorder } from "./recording.js";
 export {
   constantsOf,

@@ -1,50 +1,121 @@
 import type { Backend } from "./backend.js";
 import { engine, type MemoryInfo } from "./engine.js";
+import { ScopeError } from "./errors.js";
+import { Scope } from "./scope.js";
 import { Tensor } from "./tensor.js";
 
-/** Every tensor found in a value: a tensor, or arrays and plain objects of them (a model's parameter tree). */
-export function tensorsIn(value: unknown, found: Set<Tensor> = new Set()): Set<Tensor> {
+/**
+ * Every tensor found in a value: a tensor itself, or anything holding tensors that can be seen from outside —
+ * arrays, Maps (keys and values), Sets, plain objects and class instances (their own enumerable properties,
+ * symbol-keyed ones too). A class's `#private` fields and closures cannot be seen; `keep()` what they hold.
+ */
+export function tensorsIn(value: unknown, found: Set<Tensor> = new Set(), seen: Set<object> = new Set()): Set<Tensor> {
   if (value instanceof Tensor) {
     found.add(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) tensorsIn(v, found);
-  } else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) tensorsIn(v, found);
+    return found;
+  }
+  if (value === null || typeof value !== "object" || seen.has(value) || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return found;
+  seen.add(value);
+  if (Array.isArray(value) || value instanceof Set) {
+    for (const v of value as Iterable<unknown>) tensorsIn(v, found, seen);
   } else if (value instanceof Map) {
-    for (const v of value.values()) tensorsIn(v, found);
+    for (const [k, v] of value) {
+      tensorsIn(k, found, seen);
+      tensorsIn(v, found, seen);
+    }
+  } else if (!(value instanceof Promise)) {
+    for (const key of Reflect.ownKeys(value)) {
+      if (Object.prototype.propertyIsEnumerable.call(value, key)) tensorsIn((value as Record<PropertyKey, unknown>)[key], found, seen);
+    }
   }
   return found;
 }
 
-function closeScope(scope: Set<Tensor>, result: unknown): void {
-  const index = engine.scopes.lastIndexOf(scope);
-  if (index !== -1) engine.scopes.splice(index, 1);
-  const kept = tensorsIn(result);
-  const parent = engine.scopes.at(-1);
-  for (const t of scope) {
-    if (kept.has(t)) parent?.add(t);
-    else t.dispose();
+/**
+ * The handle a `tidy` function receives. `run(fn)` runs a synchronous part of an async function inside the
+ * scope: needed after an `await` only where there is no async context (browsers), harmless everywhere.
+ */
+export interface TidyScope {
+  /** Runs `fn` with this scope current: the tensors it creates belong to the scope. */
+  run<R>(fn: () => R): R;
+  /** Whether the scope has ended (its tensors were freed). */
+  readonly closed: boolean;
+}
+
+class TidyHandle implements TidyScope {
+  constructor(private readonly scope: Scope) {}
+
+  get closed(): boolean {
+    return this.scope.closed;
+  }
+
+  run<R>(fn: () => R): R {
+    if (this.scope.closed) {
+      throw new ScopeError({ op: "scope.run" }, "this tidy scope has already ended and freed its tensors; run the code before its function returns");
+    }
+    return runIn(this.scope, fn);
   }
 }
 
+/** Runs `fn` with `scope` as the innermost synchronous scope. */
+function runIn<R>(scope: Scope | null, fn: () => R): R {
+  const saved = engine.syncScope;
+  engine.syncScope = scope;
+  try {
+    return fn();
+  } finally {
+    engine.syncScope = saved;
+  }
+}
+
+function closeScope(scope: Scope, result: unknown): void {
+  scope.closed = true;
+  const kept = tensorsIn(result);
+  const parent = scope.parent?.open() ?? null;
+  for (const t of [...scope.tensors]) {
+    if (!kept.has(t)) t.dispose();
+    else if (parent !== null) parent.adopt(t);
+    else scope.release(t);
+  }
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === "function" && fn.constructor.name === "AsyncFunction";
+}
+
 /**
- * Runs `fn` and disposes every tensor created inside it, except the tensors it returns (found in arrays and
- * plain objects too) and those passed to `keep()`. Returned tensors move to the enclosing scope, if any.
- * `fn` may be async: the scope then stays open until its promise settles. Async scopes must not interleave
- * (two running at once would claim each other's tensors); await one before starting the next.
+ * Runs `fn` and disposes every tensor created inside it, except the tensors it returns (found in arrays,
+ * objects, class instances, Maps and Sets) and those passed to `keep()`. Returned tensors move to the
+ * enclosing scope, if any, or to the caller.
+ *
+ * `fn` may be async: the scope stays open until its promise settles, and it follows its own async context
+ * (Node's AsyncLocalStorage), so a tensor another task creates meanwhile — a timer, a second `fit`, another
+ * async `tidy` — never joins it. Where there is no async context (browsers), an async scope owns what its
+ * function creates before its first `await` and inside `scope.run(…)`; tensors created elsewhere after an
+ * `await` belong to the caller — never to another task's scope.
  *
  * ```ts
  * const y = tidy(() => x.mul(2).add(1).relu()); // the intermediate results are freed
+ * const loss = await tidy(async (scope) => {
+ *   const batch = await loader.next();
+ *   return scope.run(() => mse(model.forward(batch.x), batch.y));
+ * });
  * ```
  */
-export function tidy<T>(fn: () => Promise<T>): Promise<T>;
-export function tidy<T>(fn: () => T): T;
-export function tidy<T>(fn: () => T | Promise<T>): T | Promise<T> {
-  const scope = new Set<Tensor>();
-  engine.scopes.push(scope);
+export function tidy<T>(fn: (scope: TidyScope) => Promise<T>): Promise<T>;
+export function tidy<T>(fn: (scope: TidyScope) => T): T;
+export function tidy<T>(fn: (scope: TidyScope) => T | Promise<T>): T | Promise<T> {
+  const scope = new Scope(engine.currentScope());
+  const handle = new TidyHandle(scope);
+  const context = isAsyncFunction(fn) ? engine.asyncScopes() : null;
   let result: T | Promise<T>;
   try {
-    result = fn();
+    if (context === null) {
+      result = runIn(scope, () => fn(handle));
+    } else {
+      // The sync scope is cleared so that the async scope, which the context carries across awaits, is current.
+      result = runIn(null, () => context.run(scope, () => fn(handle)));
+    }
   } catch (error) {
     closeScope(scope, undefined);
     throw error;
@@ -65,10 +136,35 @@ export function tidy<T>(fn: () => T | Promise<T>): T | Promise<T> {
   return result;
 }
 
-/** Exempts `t` from the scopes it was created in; the caller now disposes it. Returns `t`. */
-export function keep<T extends Tensor>(t: T): T {
-  for (const scope of engine.scopes) scope.delete(t);
-  return t;
+/**
+ * @internal The scope of a composite op: synchronous only, so it never touches the async context (the op
+ * layer calls it for every composite).
+ */
+export function scoped<T>(fn: () => T): T {
+  const scope = new Scope(engine.currentScope());
+  let result: T;
+  try {
+    result = runIn(scope, fn);
+  } catch (error) {
+    closeScope(scope, undefined);
+    throw error;
+  }
+  closeScope(scope, result);
+  return result;
+}
+
+/**
+ * Takes the tensors in `value` (a tensor, or a tree of them) away from whatever owns them — a `tidy` scope,
+ * or a variable holding them as its latest gradients — so the caller owns them and disposes them. Returns
+ * `value`.
+ *
+ * ```ts
+ * const best = tidy(() => keep(model.forward(x))); // survives the scope
+ * ```
+ */
+export function keep<T>(value: T): T {
+  for (const t of tensorsIn(value)) t.owner?.release(t);
+  return value;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DType, TypedArray } from "./dtype.js";
 import { engine, Storage, storageBytes } from "./engine.js";
 import { BackendError, DisposedError, ShapeError } from "./errors.js";
 import { formatTensor } from "./format.js";
+import type { Owner } from "./scope.js";
 import { sizeOf, type Shape } from "./shape.js";
 import * as ops from "./ops/index.js";
 
@@ -24,6 +25,8 @@ export class Tensor {
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
+  /** @internal The scope or variable that frees this tensor; null when the caller owns it. */
+  owner: Owner | null = null;
   #storage: Storage | null;
 
   /** @internal Use `tensor()`, `zeros()` and the other creation functions. */
@@ -74,6 +77,7 @@ export class Tensor {
     const storage = this.#storage;
     if (storage === null) return;
     this.#storage = null;
+    this.owner?.release(this);
     engine.finalizer.unregister(this);
     engine.countTensor(storage.backend, -1);
     storage.release();

@@ -2,6 +2,7 @@ import { engine } from "./engine.js";
 import { ArgumentError, DTypeError, ShapeError, formatShape } from "./errors.js";
 import { keep } from "./memory.js";
 import { clone } from "./ops/cast.js";
+import type { Owner } from "./scope.js";
 import type { Tensor } from "./tensor.js";
 
 let nextVariable = 0;
@@ -13,20 +14,79 @@ let nextVariable = 0;
 const substitutions: Map<Variable, Tensor>[] = [];
 
 /**
+ * The gradients one `grad` / `valueAndGrad` call computed for some variables, and the value returned with
+ * them. It owns that value, and frees it once none of its variables holds these gradients any more (each has
+ * newer ones, or was disposed).
+ */
+export class GradientSet implements Owner {
+  private holders = 0;
+
+  constructor(private value: Tensor | null) {
+    if (value !== null) {
+      value.owner?.release(value);
+      value.owner = this;
+    }
+  }
+
+  join(): void {
+    this.holders++;
+  }
+
+  leave(): void {
+    if (--this.holders > 0) return;
+    const value = this.value;
+    this.value = null;
+    if (value !== null && value.owner === this) {
+      value.owner = null;
+      value.dispose();
+    }
+  }
+
+  release(t: Tensor): void {
+    if (t === this.value) this.value = null;
+    if (t.owner === this) t.owner = null;
+  }
+}
+
+/**
+ * Makes `gradients` — tensors that would otherwise be the caller's — the latest gradients of their
+ * variables, which own them from now on (as PyTorch's `param.grad`): a variable frees its previous gradients
+ * when it gets new ones, and when it is disposed. `value` (the loss `valueAndGrad` returned with them) is
+ * freed once all of these variables have moved on. `keep()` takes any of them away for the caller.
+ *
+ * Called by autograd. Inside a `tidy` scope the scope owns them, as it owns everything created in it; inside
+ * a traced function (gradients of gradients) they are intermediate results. In both cases nothing changes.
+ */
+export function holdGradients(gradients: readonly (readonly [Variable, Tensor])[], value: Tensor | null): void {
+  if (engine.recorder !== null || engine.currentScope() !== null || gradients.length === 0) return;
+  const set = new GradientSet(value);
+  const byVariable = new Map<Variable, Tensor[]>();
+  for (const [v, t] of gradients) {
+    const list = byVariable.get(v);
+    if (list === undefined) byVariable.set(v, [t]);
+    else list.push(t);
+  }
+  for (const [v, list] of byVariable) v.holdGradients(list, set);
+}
+
+/**
  * A named, mutable slot holding a tensor: what a model's weights and an optimizer's moments are. Tensors
  * stay immutable; training replaces a variable's value with `assign`, which frees the old one. A variable's
- * value belongs to no `tidy` scope, so it lives until the variable is disposed.
+ * value belongs to no `tidy` scope, so it lives until the variable is disposed. Its latest gradient
+ * (`grad`) belongs to it too, until the next gradient replaces it.
  *
  * ```ts
  * const w = variable(randomNormal([3, 1], { std: 0.01 }), { name: "w" });
  * w.assign(w.value.sub(gradient.mul(lr)));
  * ```
  */
-export class Variable {
+export class Variable implements Owner {
   readonly name: string;
   /** Whether optimizers update it (and `grad` over a model differentiates it). */
   trainable: boolean;
   #value: Tensor;
+  #gradients: Tensor[] = [];
+  #gradientSet: GradientSet | null = null;
 
   constructor(initial: Tensor, options: { readonly name?: string; readonly trainable?: boolean } = {}) {
     this.name = options.name ?? `variable_${nextVariable++}`;
@@ -48,6 +108,45 @@ export class Variable {
 
   get shape(): readonly number[] {
     return this.#value.shape;
+  }
+
+  /**
+   * The gradient the latest `grad` / `valueAndGrad` call computed for this variable, while the variable still
+   * owns it (null before the first, or after `keep()` took it). Freed when the next gradient arrives.
+   */
+  get grad(): Tensor | null {
+    return this.#gradients[0] ?? null;
+  }
+
+  /** @internal Use `holdGradients`. Frees the previous gradients and owns `gradients`. */
+  holdGradients(gradients: readonly Tensor[], set: GradientSet): void {
+    this.dropGradients();
+    for (const t of gradients) {
+      t.owner?.release(t);
+      t.owner = this;
+    }
+    this.#gradients = [...gradients];
+    this.#gradientSet = set;
+    set.join();
+  }
+
+  /** @internal A gradient leaves this variable's ownership (`keep`, or it was disposed). */
+  release(t: Tensor): void {
+    const i = this.#gradients.indexOf(t);
+    if (i !== -1) this.#gradients.splice(i, 1);
+    if (t.owner === this) t.owner = null;
+  }
+
+  private dropGradients(): void {
+    const old = this.#gradients;
+    const set = this.#gradientSet;
+    this.#gradients = [];
+    this.#gradientSet = null;
+    for (const t of old) {
+      t.owner = null;
+      t.dispose();
+    }
+    set?.leave();
   }
 
   get dtype(): Tensor["dtype"] {
@@ -78,8 +177,10 @@ export class Variable {
     previous.dispose();
   }
 
+  /** Frees the value and the gradients the variable holds. */
   dispose(): void {
     this.#value.dispose();
+    this.dropGradients();
   }
 
   [Symbol.dispose](): void {

@@ -1,7 +1,7 @@
-import { arange, eye, full, linspace, ones, onesLike, scalar, tensor, zeros, zerosLike, type DType } from "@neurite/tensor-core";
+import { arange, DTypeError, eye, full, linspace, ones, onesLike, scalar, tensor, zeros, zerosLike, type DType } from "@neurite/tensor-core";
 import type { ConformanceCase } from "../case.js";
 import { checkOp, expected, expectTensor, operand, Tracker, typedArray } from "../check.js";
-import { defineCase, ensure } from "../define.js";
+import { defineCase, ensure, expectError } from "../define.js";
 import { nd, numel, store } from "../reference/nd.js";
 import { toleranceFor } from "../tolerance.js";
 import { ALL, general, shapeLabel } from "./shared.js";
@@ -72,14 +72,14 @@ export function creationCases(): ConformanceCase[] {
       }),
     );
   }
-  const truncate = "full/int32/truncates a fractional fill value";
+  const refuse = "full/int32/refuses a value that does not fit int32";
   cases.push(
-    defineCase(GROUP, truncate, ["int32"], () =>
-      checkOp(truncate, [], () => [full([2], 7.9, { dtype: "int32" }), full([2], -7.9, { dtype: "int32" })], [
-        expected(nd([2], [7, 7]), "int32", toleranceFor("int32", "exact")),
-        expected(nd([2], [-7, -7]), "int32", toleranceFor("int32", "exact")),
-      ]),
-    ),
+    defineCase(GROUP, refuse, ["int32"], async () => {
+      // tensor-core refuses before any kernel runs; the case checks that nothing wraps on this backend.
+      for (const value of [7.9, 3e9, NaN]) {
+        await expectError(`${refuse}: ${value}`, () => full([2], value, { dtype: "int32" }), { type: DTypeError, op: "full", argument: "value", mentions: ["does not fit int32"] });
+      }
+    }),
   );
   const ranges = "arange, linspace and eye/float32 and int32";
   cases.push(

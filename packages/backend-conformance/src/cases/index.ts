@@ -5,6 +5,7 @@ import { creationCases } from "./creation.js";
 import { elementwiseCases } from "./elementwise.js";
 import { errorCases } from "./errors.js";
 import { gradientCases } from "./gradients.js";
+import { indexCases } from "./indices.js";
 import { matmulFamilyCases } from "./matmul.js";
 import { memoryCases } from "./memory.js";
 import { movementCases } from "./movement.js";
@@ -12,7 +13,7 @@ import { programCases } from "./programs.js";
 import { randomCases } from "./random.js";
 import { reduceFamilyCases } from "./reduce.js";
 
-export { activationCases, convPoolCases, creationCases, elementwiseCases, errorCases, gradientCases, matmulFamilyCases, memoryCases, movementCases, programCases, randomCases, reduceFamilyCases };
+export { activationCases, convPoolCases, creationCases, elementwiseCases, errorCases, gradientCases, indexCases, matmulFamilyCases, memoryCases, movementCases, programCases, randomCases, reduceFamilyCases };
 
 /**
  * Every case of the kit, grouped by family in a fixed order. Building the list is cheap: inputs and expected
@@ -30,6 +31,7 @@ export function allCases(): ConformanceCase[] {
     ...convPoolCases(),
     ...randomCases(),
     ...errorCases(),
+    ...indexCases(),
     ...memoryCases(),
     ...gradientCases(),
   ];

@@ -72,12 +72,13 @@ export function memoryCases(): ConformanceCase[] {
     }),
     memoryCase("tidy with an async function keeps its scope open until it settles", async (backend, label) => {
       const base = counts(backend);
-      const result = await tidy(async () => {
+      // scope.run puts the code after an await in the scope everywhere, browsers (no async context) included.
+      const result = await tidy(async (scope) => {
         const a = tensor([1, 2, 3]);
         const values = await a.data();
-        const b = add(a, values[2]!);
+        const b = scope.run(() => add(a, values[2]!));
         await b.data();
-        return add(b, 1);
+        return scope.run(() => add(b, 1));
       });
       expectCounts(`${label}: after the async tidy`, backend, base, 1, 1);
       await expectTensor(`${label}: result`, result, expected(nd([3], [5, 6, 7]), "float32", EXACT));

@@ -76,15 +76,33 @@ export function concatKernel(): KernelSource {
 }
 
 /**
+ * Bindings of a kernel that reports bad indices: `in0…`, then `faults` (one atomic word the backend reads
+ * before the next readback: see FAULT_GATHER), then `out` and the uniform block.
+ */
+function faultingBindings(inputs: readonly Scalar[], output: Scalar, words: number): string {
+  const lines = inputs.map((t, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${t}>;`);
+  lines.push(`@group(0) @binding(${inputs.length}) var<storage, read_write> faults: array<atomic<u32>>;`);
+  lines.push(`@group(0) @binding(${inputs.length + 1}) var<storage, read_write> out: array<${output}>;`);
+  lines.push(`struct Params { w: array<vec4<u32>, ${Math.max(1, Math.ceil(words / 4))}> }`);
+  lines.push(`@group(0) @binding(${inputs.length + 2}) var<uniform> p: Params;`);
+  return lines.join("\n");
+}
+
+/** Bits of the fault word: which op saw an index outside its axis. A GPU cannot throw; the backend does. */
+export const FAULT_GATHER = 1;
+export const FAULT_SCATTER_ADD = 2;
+
+/**
  * Gathers slices along an axis: output `[outer, count, inner]` from input `[outer, n, inner]`. An index
- * outside `[0, n)` reads as 0 (the contract allows it; a GPU cannot throw). Words: `[size, count, inner, n]`.
+ * outside `[0, n)` sets FAULT_GATHER (the backend throws at the next read) and writes 0.
+ * Bindings: x, indices, faults, out. Words: `[size, count, inner, n]`.
  */
 export function gatherKernel(): KernelSource {
   return {
     key: "gather",
     code: () =>
       [
-        bindings(["u32", "i32"], "u32", 4),
+        faultingBindings(["u32", "i32"], "u32", 4),
         flatEntry(
           MOVE_WORKGROUP,
           `  if (i >= ${u(0)}) { return; }
@@ -93,7 +111,7 @@ export function gatherKernel(): KernelSource {
   let j = q % ${u(1)};
   let o = q / ${u(1)};
   let index = in1[j];
-  if (index < 0i || u32(index) >= ${u(3)}) { out[i] = 0u; return; }
+  if (index < 0i || u32(index) >= ${u(3)}) { atomicOr(&faults[0], ${FAULT_GATHER}u); out[i] = 0u; return; }
   out[i] = in0[(o * ${u(3)} + u32(index)) * ${u(2)} + r];`,
         ),
       ].join("\n"),
@@ -103,7 +121,7 @@ export function gatherKernel(): KernelSource {
 /**
  * The adjoint of gather, deterministically: each output element loops over the indices and sums the updates
  * of those that name it, in index order, so the result does not depend on scheduling (atomic float adds
- * would). The cost is `outSize · count` comparisons, fine for the index counts of embeddings and one-hot
+ * would). An index outside `[0, n)` sets FAULT_SCATTER_ADD (the backend throws at the next read). The cost is `outSize · count` comparisons, fine for the index counts of embeddings and one-hot
  * gradients. Output `[outer, n, inner]`, updates `[outer, count, inner]`. Words: `[size, n, inner, count]`.
  */
 export function scatterAddKernel(t: Scalar): KernelSource {
@@ -112,7 +130,7 @@ export function scatterAddKernel(t: Scalar): KernelSource {
     key: `scatter-add:${t}`,
     code: () =>
       [
-        bindings([t, "i32"], t, 4),
+        faultingBindings([t, "i32"], t, 4),
         flatEntry(
           MOVE_WORKGROUP,
           `  if (i >= ${u(0)}) { return; }
@@ -124,7 +142,10 @@ export function scatterAddKernel(t: Scalar): KernelSource {
   let base = (q / ${u(1)}) * count * inner + r;
   var acc = ${zero};
   for (var j = 0u; j < count; j++) {
-    if (in1[j] == slot) { acc = acc + in0[base + j * inner]; }
+    let index = in1[j];
+    if (index == slot) { acc = acc + in0[base + j * inner]; }
+    // Item 0 alone checks every index, so an update that no output slot takes is reported, not dropped.
+    if (i == 0u && (index < 0i || u32(index) >= ${u(1)})) { atomicOr(&faults[0], ${FAULT_SCATTER_ADD}u); }
   }
   out[i] = acc;`,
         ),

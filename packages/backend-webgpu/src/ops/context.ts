@@ -24,6 +24,8 @@ export interface KernelContext {
   release(data: Output): void;
   run(source: KernelSource, inputs: readonly GPUBuffer[], output: GPUBuffer, params: readonly number[], workgroups: number): void;
   copy(source: GPUBuffer, sourceOffset: number, destination: GPUBuffer, destinationOffset: number, bytes: number): void;
+  /** The fault word's buffer, bound by kernels that check indices; noted so the next read checks it. */
+  faults(): GPUBuffer;
 }
 
 const f32 = new Float32Array(1);

@@ -93,7 +93,7 @@ export function gather(ctx: KernelContext, x: Resolved, indices: Resolved, axis:
   const n = x.shape[axis]!;
   const inner = sizeOf(x.shape.slice(axis + 1));
   const count = sizeOf(indices.shape);
-  ctx.run(gatherKernel(), [x.buffer, indices.buffer], result.buffer, [size, count, inner, n], flatWorkgroups(size, MOVE_WORKGROUP));
+  ctx.run(gatherKernel(), [x.buffer, indices.buffer, ctx.faults()], result.buffer, [size, count, inner, n], flatWorkgroups(size, MOVE_WORKGROUP));
   return result;
 }
 
@@ -106,6 +106,6 @@ export function scatterAdd(ctx: KernelContext, updates: Resolved, indices: Resol
   const n = out.shape[axis]!;
   const inner = sizeOf(out.shape.slice(axis + 1));
   const count = sizeOf(indices.shape);
-  ctx.run(scatterAddKernel(t), [updates.buffer, indices.buffer], result.buffer, [size, n, inner, count], flatWorkgroups(size, MOVE_WORKGROUP));
+  ctx.run(scatterAddKernel(t), [updates.buffer, indices.buffer, ctx.faults()], result.buffer, [size, n, inner, count], flatWorkgroups(size, MOVE_WORKGROUP));
   return result;
 }

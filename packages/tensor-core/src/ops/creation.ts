@@ -1,10 +1,11 @@
 import type { Backend } from "../backend.js";
-import { allocate, castValue, isDType, matchesDType, type DType, type TypedArray } from "../dtype.js";
+import { allocate, fitValue, isDType, type DType, type TypedArray } from "../dtype.js";
 import { engine } from "../engine.js";
 import { ArgumentError, DTypeError, ShapeError, formatShape } from "../errors.js";
 import { checkShape, sizeOf } from "../shape.js";
 import { makeTensor, type NestedArray, type Tensor } from "../tensor.js";
 import { requireDType } from "./op.js";
+import { convertArray, fromValues } from "./values.js";
 
 /** Where a new tensor goes and what it holds. */
 export interface CreationOptions {
@@ -20,17 +21,6 @@ function target(op: string, options: CreationOptions | undefined, fallback: DTyp
   const backend = options?.backend ?? engine.currentBackend(op);
   requireDType({ op, argument: "dtype" }, backend, dtype);
   return { backend, dtype };
-}
-
-function fromValues(values: TypedArray, shape: readonly number[], dtype: DType, backend: Backend): Tensor {
-  const stored = matchesDType(values, dtype) ? values : convertArray(values, dtype);
-  return makeTensor(backend, backend.upload(stored, dtype), shape, dtype);
-}
-
-function convertArray(values: ArrayLike<number>, dtype: DType): TypedArray {
-  const out = allocate(dtype, values.length);
-  for (let i = 0; i < values.length; i++) out[i] = castValue(values[i]!, dtype);
-  return out;
 }
 
 /**
@@ -115,7 +105,8 @@ export function tensor(values: NestedArray | TypedArray, options?: CreationOptio
     shape = [...options.shape];
   }
   const { backend, dtype } = target(op, options, fallback);
-  return fromValues(Array.isArray(flat) ? convertArray(flat, dtype) : flat, shape, dtype, backend);
+  const site = { op, argument: "values" };
+  return fromValues(site, Array.isArray(flat) ? convertArray(site, flat, dtype, shape) : flat, shape, dtype, backend);
 }
 
 /** A rank-0 tensor. */
@@ -137,7 +128,7 @@ export function full(shape: readonly number[], value: number | boolean, options?
 function filled(op: string, shape: readonly number[], value: number | boolean, options: CreationOptions | undefined): Tensor {
   checkShape({ op, argument: "shape" }, shape);
   const { backend, dtype } = target(op, options, typeof value === "boolean" ? "bool" : "float32");
-  const v = castValue(Number(value), dtype);
+  const v = fitValue({ op, argument: "value" }, Number(value), dtype);
   return makeTensor(backend, backend.fill(v, { shape, dtype }), shape, dtype);
 }
 
@@ -180,8 +171,12 @@ export function arange(start: number, stop?: number, step = 1, options?: Creatio
   const allInts = Number.isInteger(from) && Number.isInteger(to) && Number.isInteger(step);
   const { backend, dtype } = target(op, options, allInts ? "int32" : "float32");
   const values = allocate(dtype, count);
-  for (let i = 0; i < count; i++) values[i] = castValue(from + i * step, dtype);
-  return fromValues(values, [count], dtype, backend);
+  if (dtype === "int32" && count > 0) {
+    fitValue({ op, argument: "start" }, from, dtype);
+    fitValue({ op, argument: "stop" }, from + (count - 1) * step, dtype, `(the last value)`);
+  }
+  for (let i = 0; i < count; i++) values[i] = from + i * step;
+  return fromValues({ op }, values, [count], dtype, backend);
 }
 
 /** `num` evenly spaced float values from `start` to `stop`, both included. */
@@ -194,7 +189,7 @@ export function linspace(start: number, stop: number, num: number, options?: Cre
   const values = allocate(dtype, num);
   const delta = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) values[i] = i === num - 1 && num > 1 ? stop : start + i * delta;
-  return fromValues(values, [num], dtype, backend);
+  return fromValues({ op }, values, [num], dtype, backend);
 }
 
 /** The identity matrix of `n` rows and `m` (default `n`) columns. */
@@ -204,5 +199,5 @@ export function eye(n: number, m = n, options?: CreationOptions): Tensor {
   const { backend, dtype } = target(op, options, "float32");
   const values = allocate(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
-  return fromValues(values, [n, m], dtype, backend);
+  return fromValues({ op }, values, [n, m], dtype, backend);
 }

@@ -2,18 +2,33 @@ import { type DType } from "../dtype.js";
 import { ArgumentError, expectDType, formatShape } from "../errors.js";
 import { checkShape, normalizeAxis } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { arange, full, tensor } from "./creation.js";
+import { arange, full } from "./creation.js";
+import { fromNumbers } from "./values.js";
 import { cast } from "./cast.js";
 import { equal, where } from "./elementwise.js";
 import { kernel, runOp } from "./op.js";
 import { expandDims, reshape } from "./reshape.js";
 
-function indexTensor(op: string, indices: Tensor | readonly number[], like: Tensor): { t: Tensor; temp: boolean } {
+/**
+ * The indices as an int32 tensor. A plain list is range-checked as numbers, before any conversion (so NaN,
+ * 1.5 or 2³² + 1 are refused, never read as 0 or 1): each must be an integer in [0, size of the axis).
+ */
+function indexTensor(op: string, indices: Tensor | readonly number[], like: Tensor, axis: number): { t: Tensor; temp: boolean } {
+  const site = { op, argument: "indices" };
   if (indices instanceof Tensor) {
-    expectDType({ op, argument: "indices" }, indices.dtype, ["int32"]);
+    expectDType(site, indices.dtype, ["int32"]);
     return { t: indices, temp: false };
   }
-  return { t: tensor(indices, { dtype: "int32", backend: like.storage(op).backend }), temp: true };
+  const size = like.shape[axis]!;
+  for (const [j, index] of indices.entries()) {
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= size) {
+      throw new ArgumentError(
+        site,
+        `index ${String(index)} at position ${j} is out of range for axis ${axis} of size ${size}; expected an integer with 0 ≤ index < ${size}`,
+      );
+    }
+  }
+  return { t: fromNumbers(site, indices, "int32", like.storage(op, "x").backend), temp: true };
 }
 
 /**
@@ -28,14 +43,18 @@ function indexTensor(op: string, indices: Tensor | readonly number[], like: Tens
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   const op = "gather";
   const a = normalizeAxis({ op, argument: "axis" }, axis, x.rank);
-  const { t: idx, temp } = indexTensor(op, indices, x);
+  const { t: idx, temp } = indexTensor(op, indices, x, a);
   try {
     const flat = reshape(idx, [-1]);
-    const gathered = runOp(op, [x, flat], { axis: a }, true, () => {
-      const out = { shape: [...x.shape.slice(0, a), flat.size, ...x.shape.slice(a + 1)], dtype: x.dtype };
-      return kernel(op, { x, indices: flat }, out, (backend, info) => backend.gather(info.x!, info.indices!, a, out));
-    });
-    flat.dispose();
+    let gathered: Tensor;
+    try {
+      gathered = runOp(op, [x, flat], { axis: a }, true, () => {
+        const out = { shape: [...x.shape.slice(0, a), flat.size, ...x.shape.slice(a + 1)], dtype: x.dtype };
+        return kernel(op, { x, indices: flat }, out, (backend, info) => backend.gather(info.x!, info.indices!, a, out));
+      });
+    } finally {
+      flat.dispose(); // also when the kernel refuses an index
+    }
     if (idx.rank === 1) return gathered;
     const shaped = reshape(gathered, [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)]);
     gathered.dispose();

@@ -1,8 +1,8 @@
 import type { Backend, DataId, OutputSpec, TensorInfo } from "../backend.js";
-import { castValue, type DType } from "../dtype.js";
+import { fitValue, type DType } from "../dtype.js";
 import { engine } from "../engine.js";
 import { BackendError, DTypeError, type ErrorSite } from "../errors.js";
-import { tidy } from "../memory.js";
+import { scoped } from "../memory.js";
 import { makeTensor, Tensor } from "../tensor.js";
 
 /** A tensor, or a plain number (or boolean) that takes the other operand's dtype and backend. */
@@ -21,7 +21,7 @@ export function runOp(
   primitive: boolean,
   impl: () => Tensor,
 ): Tensor {
-  const run = primitive ? impl : () => tidy(impl);
+  const run = primitive ? impl : () => scoped(impl);
   const recorder = engine.recorder;
   if (recorder === null || !recorder.claims(op, inputs, primitive)) return run();
   engine.recorder = null;
@@ -83,9 +83,9 @@ export function kernel(
   return makeTensor(target, call(target, info), out.shape, out.dtype);
 }
 
-/** A scalar tensor holding `value` in `dtype` on `backend`. */
-export function scalarOn(backend: Backend, value: number, dtype: DType): Tensor {
-  return makeTensor(backend, backend.fill(castValue(value, dtype), { shape: [], dtype }), [], dtype);
+/** A scalar tensor holding `value` in `dtype` on `backend`; a value that does not fit is a DTypeError naming `site`. */
+export function scalarOn(backend: Backend, value: number, dtype: DType, site: ErrorSite = { op: "scalar" }): Tensor {
+  return makeTensor(backend, backend.fill(fitValue(site, value, dtype), { shape: [], dtype }), [], dtype);
 }
 
 /**
@@ -105,7 +105,7 @@ export function operands(op: string, a: TensorLike, b: TensorLike): { a: Tensor;
     if (dtype === "int32" && !Number.isInteger(n)) {
       throw new DTypeError({ op, argument }, `the number ${n} is not an integer but the other operand is int32; cast the tensor to float32 first`);
     }
-    const t = scalarOn(backend, n, dtype);
+    const t = scalarOn(backend, n, dtype, { op, argument });
     temps.push(t);
     return t;
   };
