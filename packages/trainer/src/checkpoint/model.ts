@@ -18,6 +18,8 @@ export interface CheckpointMeta {
  * learning rate, moments) into one checkpoint.
  */
 export async function saveTraining(model: Module, optimizer: Optimizer | null, meta: CheckpointMeta = {}): Promise<Uint8Array> {
+  // A step count still on the device (after guarded steps) is read first.
+  await optimizer?.settle();
   const tensors: Record<string, Tensor> = {};
   const state = model.stateDict();
   const optimizerState = optimizer?.state();
