@@ -59,4 +59,12 @@ describe("CSV files (@neurite/data-loaders/node)", () => {
     expect((error as DataError).reason).toBe("io");
     expect((error as DataError).message).toMatch(/^csv \(nope\.csv\): cannot read/);
   });
+
+  test("a read that fails after the file was found (a folder) is an io error naming it, not a raw fs error", async () => {
+    const error: unknown = await readCsvFile(dir, { name: "folder.csv" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).reason).toBe("io");
+    expect((error as DataError).message).toMatch(/^csv \(folder\.csv\): cannot read ".*": EISDIR/);
+    expect((error as DataError).cause).toBeInstanceOf(Error);
+  });
 });

@@ -17,8 +17,24 @@ async function* fileChunks(path: string, name: string): AsyncGenerator<Uint8Arra
   } catch (error) {
     throw new DataError("io", { op: "csv", source: name }, `cannot read ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error });
   }
-  // for await closes the stream when the loop stops early.
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) yield chunk as Buffer;
+  // A read can still fail after `access` (a folder, a file removed or unreadable mid-pass): the error names
+  // the file like any other data error. `finally` closes the stream when the caller stops early.
+  const stream = createReadStream(path, { highWaterMark: CHUNK });
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        throw new DataError("io", { op: "csv", source: name }, `cannot read ${JSON.stringify(path)}: ${(error as Error).message}`, { cause: error });
+      }
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    stream.destroy();
+  }
 }
 
 /**

@@ -83,4 +83,26 @@ describe("Dropout", () => {
     expect(memory().tensors).toBe(before + 1);
     y.dispose();
   });
+
+  it("reseed gives a layer its own stream, untouched by draws from the global one, and undefined hands it back", () => {
+    const x = tensor(new Float32Array(64).fill(1));
+    const masks = (layer: Dropout, n: number): number[][] => Array.from({ length: n }, () => values(layer.forward(x)));
+    const a = dropout(0.5);
+    const b = dropout(0.5);
+    a.reseed(11);
+    const first = masks(a, 2);
+    b.reseed(11);
+    randomUniform([1000]).dispose(); // another user of the global stream in between
+    expect(masks(b, 2)).toEqual(first);
+    expect(first[0]).not.toEqual(first[1]);
+    a.reseed(11);
+    expect(masks(a, 1)[0]).toEqual(first[0]);
+    // Back to the global stream: the same global seed gives the same mask as a fresh unseeded layer.
+    a.reseed(undefined);
+    setSeed(5);
+    const fromGlobal = masks(a, 1)[0];
+    setSeed(5);
+    expect(masks(dropout(0.5), 1)[0]).toEqual(fromGlobal);
+    expect(() => a.reseed(1.5)).toThrow("Dropout(0.5).reseed (argument 'seed'): expected an integer in [0, 2^53), got 1.5");
+  });
 });

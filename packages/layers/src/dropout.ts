@@ -26,6 +26,8 @@ export interface DropoutOptions {
 export class Dropout extends Module {
   readonly rate: number;
   readonly seed: number | undefined;
+  /** The stream the masks come from: the layer's own seed, or one set by `reseed` (e.g. by `fit`). */
+  #stream: number | undefined;
   #calls = 0;
 
   constructor(rate: number, options: DropoutOptions = {}) {
@@ -41,6 +43,25 @@ export class Dropout extends Module {
     }
     this.rate = rate;
     this.seed = options.seed;
+    this.#stream = options.seed;
+  }
+
+  /**
+   * Draws the masks from `seed`'s stream from now on, starting again at its beginning (pass n draws from
+   * seed + n), independent of the global stream and of any other run; `undefined` goes back to the layer's
+   * own seed (or the global stream). `fit({ seed })` does this for the layers without a seed, so two runs at
+   * once each repeat exactly.
+   *
+   * ```ts
+   * layer.reseed(7); // the next training pass draws the same mask as any layer reseeded with 7
+   * ```
+   */
+  reseed(seed: number | undefined): void {
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 53)) {
+      throw new ArgumentError({ op: `${this.toString()}.reseed`, argument: "seed" }, `expected an integer in [0, 2^53), got ${seed}`);
+    }
+    this.#stream = seed ?? this.seed;
+    this.#calls = 0;
   }
 
   forward(x: Tensor): Tensor {
@@ -48,7 +69,7 @@ export class Dropout extends Module {
     if (x.dtype !== "float32" && x.dtype !== "float64") {
       throw new ArgumentError({ op: this.toString(), argument: "x" }, `expected a float tensor, got ${x.dtype}`);
     }
-    const seed = this.seed === undefined ? {} : { seed: (this.seed + this.#calls) % 2 ** 53 };
+    const seed = this.#stream === undefined ? {} : { seed: (this.#stream + this.#calls) % 2 ** 53 };
     this.#calls++;
     return tidy(() => {
       const u = randomUniform(x.shape, { ...seed, dtype: x.dtype, backend: x.backend });

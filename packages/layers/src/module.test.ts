@@ -1,6 +1,6 @@
 import { cpu } from "@neurite/backend-cpu";
 import { l2 } from "@neurite/losses";
-import { ArgumentError, DTypeError, ShapeError, memory, ones, setBackend, tensor, tidy, variable, type Tensor } from "@neurite/tensor-core";
+import { ArgumentError, BackendError, DTypeError, ShapeError, memory, ones, setBackend, tensor, tidy, variable, type Tensor } from "@neurite/tensor-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Module, StateDictError, conv2d, dense, dropout, flatten, functionalCall, lambda, relu, sequential } from "./index.js";
 import { gradcheckLayer, parameterValues, uniform, values } from "./testing.js";
@@ -114,6 +114,24 @@ describe("state dicts", () => {
     const layer = dense(2, 1);
     expect(() => layer.loadStateDict({ weight: tensor([[1], [2]], { dtype: "float64" }), bias: tensor([0]) })).toThrow(DTypeError);
     expect(() => layer.loadStateDict({ weight: [[1], [2]] as unknown as Tensor, bias: tensor([0]) })).toThrow(ArgumentError);
+  });
+
+  it("refuses tensors from another backend instance, even one of the same name, and loads nothing", () => {
+    const layer = dense(2, 1, { seed: 1 });
+    const snapshot = () => Object.values(layer.namedParameters()).map((v) => [...v.value.dataSync()]);
+    const before = snapshot();
+    const elsewhere = cpu();
+    let error: unknown = null;
+    try {
+      layer.loadStateDict({ weight: tensor([[1], [2]]), bias: tensor([0], { backend: elsewhere }) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as Error).message).toBe(
+      "loadStateDict (argument 'bias'): the tensor for 'bias' of Dense(2 → 1) lives on another instance of backend 'cpu', the model on its own 'cpu'; create it there (e.g. tensor(values, { backend })) — nothing was loaded",
+    );
+    expect(snapshot()).toEqual(before);
   });
 
   it("includes plain Variables held by a custom module", () => {

@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, Tensor, Variable, formatShape } from "@neurite/tensor-core";
+import { ArgumentError, BackendError, DTypeError, ShapeError, Tensor, Variable, formatShape } from "@neurite/tensor-core";
 import { StateDictError } from "./errors.js";
 
 /** One variable of a module tree, with its dotted path and the module that holds it. */
@@ -198,8 +198,8 @@ export abstract class Module implements Disposable {
 }
 
 /**
- * Pairs a dict's entries with a module's variables, checking each pair's shape (and dtype, with
- * `sameDType`): a ShapeError or DTypeError lists every bad entry with the layer that holds it.
+ * Pairs a dict's entries with a module's variables, checking each pair's shape (and dtype and backend
+ * instance, with `sameDType`, as loading needs): a ShapeError or DTypeError lists every bad entry with the layer that holds it.
  */
 export function matchEntries(
   op: string,
@@ -228,6 +228,16 @@ export function matchEntries(
     }
     if (value.isDisposed) {
       throw new ArgumentError({ op, argument: name }, `the tensor for '${name}' of ${entry.owner.toString()} was disposed`);
+    }
+    // A loaded tensor is assigned into the variable, so it must live where the variable does (a functional
+    // call's substitutes may not: gradcheck evaluates a GPU model on a CPU reference).
+    const home = entry.variable.value.backend;
+    if (sameDType && value.backend !== home) {
+      const which = value.backend.name === home.name ? `another instance of backend '${home.name}'` : `backend '${value.backend.name}'`;
+      throw new BackendError(
+        { op, argument: name },
+        `the tensor for '${name}' of ${entry.owner.toString()} lives on ${which}, the model on its own '${home.name}'; create it there (e.g. tensor(values, { backend })) — nothing was loaded`,
+      );
     }
     const expected = entry.variable.shape;
     if (value.rank !== expected.length || value.shape.some((d, i) => d !== expected[i])) {

@@ -9,9 +9,28 @@ import {
   tidy,
   type Tensor,
 } from "@neurite/tensor-core";
+import { checkInput, rangeViolation, shown } from "./checks.js";
 import { expectSameShape, reduce, sampleAxes, type LossOptions } from "./reduction.js";
 
-export interface BinaryCrossEntropyOptions extends LossOptions {
+/** Options of the cross-entropies, which check the values they are given. */
+export interface CrossEntropyOptions extends LossOptions {
+  /**
+   * Check the input values: probabilities in [0, 1] (rows summing to 1 for the categorical loss), labels in
+   * [0, 1], class indices in [0, classes). Each check is one or two reductions, read with the loss (inside
+   * `fit`, at its next log point). Default true; `false` skips them for speed once the pipeline is trusted.
+   */
+  readonly validate?: boolean;
+}
+
+/** Labels (or one-hot/soft targets) must lie in [0, 1]; a label of 2 would give a plausible, wrong loss. */
+function checkLabels(op: string, labels: Tensor): void {
+  const { violation, min, max } = rangeViolation(labels, 0, 1);
+  checkInput([violation, min, max], ([, lo, hi]) =>
+    new ArgumentError({ op, argument: "labels" }, `expected labels in [0, 1] (a class's probability), got values from ${shown(lo!)} to ${shown(hi!)}`),
+  );
+}
+
+export interface BinaryCrossEntropyOptions extends CrossEntropyOptions {
   /** Probabilities are clipped to [ε, 1 − ε] so log never sees 0. Default 1e-7. */
   readonly epsilon?: number;
 }
@@ -25,7 +44,12 @@ function checkEpsilon(op: string, epsilon: number): void {
  * J = −(1/n) Σ [y log p + (1 − y) log(1 − p)] (the course notes drop the leading minus; without it the loss
  * would be negative and minimising it would be wrong). Probabilities are clipped to [ε, 1 − ε]. When the
  * model ends in a sigmoid, prefer `binaryCrossEntropyWithLogits` on the pre-sigmoid values: it is exact for
- * any logit.
+ * any logit. As in PyTorch, this one takes probabilities: values outside [0, 1] (logits) are refused, naming
+ * `binaryCrossEntropyWithLogits` — clipping them would give a plausible loss with zero gradients.
+ *
+ * ```ts
+ * binaryCrossEntropy(tensor([[0.9], [0.2]]), tensor([[1], [0]])); // (−log 0.9 − log 0.8) / 2
+ * ```
  */
 export function binaryCrossEntropy(probabilities: Tensor, labels: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
   const op = "binaryCrossEntropy";
@@ -33,6 +57,16 @@ export function binaryCrossEntropy(probabilities: Tensor, labels: Tensor, option
   checkEpsilon(op, epsilon);
   expectSameShape(op, probabilities, labels);
   return tidy(() => {
+    if (options.validate !== false) {
+      const { violation, min, max } = rangeViolation(probabilities, 0, 1);
+      checkInput([violation, min, max], ([, lo, hi]) =>
+        new ArgumentError(
+          { op, argument: "probabilities" },
+          `expected probabilities in [0, 1], got values from ${shown(lo!)} to ${shown(hi!)}; these look like logits — use binaryCrossEntropyWithLogits for values before the sigmoid`,
+        ),
+      );
+      checkLabels(op, labels);
+    }
     const p = probabilities.clip(epsilon, 1 - epsilon);
     const perValue = labels.mul(p.log()).add(labels.neg().add(1).mul(p.neg().add(1).log())).neg();
     const perSample = probabilities.rank === 1 ? perValue : perValue.mean(sampleAxes(probabilities));
@@ -42,20 +76,29 @@ export function binaryCrossEntropy(probabilities: Tensor, labels: Tensor, option
 
 /**
  * Binary cross-entropy from logits z (the values before the sigmoid), computed as softplus(z) − z·y, which
- * never overflows: a logit of ±100 gives an exact, finite loss, and the gradient is exactly σ(z) − y.
+ * never overflows: a logit of ±100 gives an exact, finite loss, and the gradient is exactly σ(z) − y. Labels
+ * outside [0, 1] are refused (a label of 3 would give a negative loss).
+ *
+ * ```ts
+ * binaryCrossEntropyWithLogits(tensor([[2.2], [-1.4]]), tensor([[1], [0]]));
+ * ```
  */
-export function binaryCrossEntropyWithLogits(logits: Tensor, labels: Tensor, options: LossOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(logits: Tensor, labels: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const op = "binaryCrossEntropyWithLogits";
   expectSameShape(op, logits, labels);
   return tidy(() => {
+    if (options.validate !== false) checkLabels(op, labels);
     const perValue = softplus(logits).sub(logits.mul(labels));
     const perSample = logits.rank === 1 ? perValue : perValue.mean(sampleAxes(logits));
     return reduce(op, perSample, options.reduction ?? "mean");
   });
 }
 
-export interface CategoricalCrossEntropyOptions extends LossOptions {
-  /** Whether the predictions are logits (any real values) rather than probabilities. Default false. */
+export interface CategoricalCrossEntropyOptions extends CrossEntropyOptions {
+  /**
+   * Whether the predictions are logits (any real values, the default, as PyTorch's cross-entropy takes) or
+   * probabilities (`false`: a softmax output, rows in [0, 1] summing to 1).
+   */
   readonly fromLogits?: boolean;
   /** Probabilities are clipped to [ε, 1] before the logarithm. Default 1e-7. */
   readonly epsilon?: number;
@@ -64,10 +107,13 @@ export interface CategoricalCrossEntropyOptions extends LossOptions {
 /**
  * Categorical cross-entropy −Σ_c y_c log p_c over the last axis, per sample. Labels are either one-hot (float,
  * the predictions' shape) or integer class indices (int32, the predictions' shape without the last axis).
- * With `fromLogits: true` it uses a stable log-softmax, so logits of ±100 are exact.
+ * Like PyTorch's cross-entropy it takes logits by default, through a stable log-softmax (logits of ±100 are
+ * exact); pass `fromLogits: false` for probabilities. Each mode refuses the other's input, naming the fix:
+ * logits given as probabilities would be clipped to a plausible loss with zero gradients, and a softmax
+ * output given as logits trains far slower. Class indices outside [0, classes) are refused too.
  *
  * ```ts
- * categoricalCrossEntropy(logits, tensor([2, 0], { dtype: "int32" }), { fromLogits: true });
+ * categoricalCrossEntropy(logits, tensor([2, 0], { dtype: "int32" }));
  * ```
  */
 export function categoricalCrossEntropy(predictions: Tensor, labels: Tensor, options: CategoricalCrossEntropyOptions = {}): Tensor {
@@ -89,11 +135,57 @@ export function categoricalCrossEntropy(predictions: Tensor, labels: Tensor, opt
   } else {
     expectSameShape(op, predictions, labels);
   }
+  const fromLogits = options.fromLogits ?? true;
   return tidy(() => {
+    if (options.validate !== false) {
+      checkPredictions(op, predictions, fromLogits);
+      if (labels.dtype === "int32") checkClasses(op, labels, classes);
+      else checkLabels(op, labels);
+    }
     const target = labels.dtype === "int32" ? oneHot(labels, classes, { dtype: predictions.dtype }) : labels;
-    const logP = options.fromLogits === true ? logSoftmax(predictions, -1) : predictions.clip(epsilon, 1).log();
+    const logP = fromLogits ? logSoftmax(predictions, -1) : predictions.clip(epsilon, 1).log();
     const perSample = target.mul(logP).sum(-1).neg();
     const flat = perSample.rank > 1 ? perSample.reshape([perSample.shape[0]!, -1]).mean(1) : perSample;
     return reduce(op, flat, options.reduction ?? "mean");
   });
+}
+
+/** How far a row sum may stray from 1 and still count as a probability distribution (float32 softmax rounding). */
+const ROW_SUM_TOLERANCE = 1e-3;
+
+/**
+ * Probabilities must be rows in [0, 1] summing to 1; logits must not be exactly that (a softmax output fed to
+ * the default mode). One min, one max and one row sum.
+ */
+function checkPredictions(op: string, predictions: Tensor, fromLogits: boolean): void {
+  const { violation, min, max } = rangeViolation(predictions, 0, 1);
+  const rowError = predictions.sum(-1).sub(1).abs().max().cast("float32");
+  if (!fromLogits) {
+    const bad = violation.add(rowError.sub(ROW_SUM_TOLERANCE).maximum(0));
+    checkInput([bad, min, max, rowError], ([, lo, hi, row]) =>
+      new ArgumentError(
+        { op, argument: "predictions" },
+        `fromLogits: false expects probabilities (rows in [0, 1] summing to 1), got values from ${shown(lo!)} to ${shown(hi!)} and a row summing ${shown(row!)} away from 1; ` +
+          "these look like logits — leave fromLogits out (logits are the default)",
+      ),
+    );
+    return;
+  }
+  // A logit row can lie in [0, 1] and sum to 1 only by accident; every row doing so is a softmax output.
+  const looksLikeProbabilities = violation.equal(0).logicalAnd(rowError.lessEqual(ROW_SUM_TOLERANCE)).cast("float32");
+  checkInput([looksLikeProbabilities], () =>
+    new ArgumentError(
+      { op, argument: "predictions" },
+      "expected logits (the values before the softmax, the default), got rows in [0, 1] that sum to 1 — probabilities; pass fromLogits: false, or drop the final softmax",
+    ),
+  );
+}
+
+/** Class indices must lie in [0, classes): oneHot would turn any other into a row of zeros, a loss of 0. */
+function checkClasses(op: string, labels: Tensor, classes: number): void {
+  if (labels.size === 0) return;
+  const { violation, min, max } = rangeViolation(labels, 0, classes - 1);
+  checkInput([violation, min, max], ([, lo, hi]) =>
+    new ArgumentError({ op, argument: "labels" }, `expected class indices in [0, ${classes}) for ${classes} classes, got indices from ${shown(lo!)} to ${shown(hi!)}`),
+  );
 }

@@ -40,7 +40,7 @@ describe("gradients pass gradcheck (float64 finite differences)", () => {
 
   it("binaryCrossEntropy (with respect to the probabilities)", async () => {
     const y = labels();
-    expect((await gradcheck((p) => binaryCrossEntropy(p, y), [probabilities()])).ok).toBe(true);
+    expect((await gradcheck((p) => binaryCrossEntropy(p, y, { validate: false }), [probabilities()])).ok).toBe(true);
   });
 
   it("binaryCrossEntropyWithLogits", async () => {
@@ -50,9 +50,9 @@ describe("gradients pass gradcheck (float64 finite differences)", () => {
 
   it("categoricalCrossEntropy from logits and from probabilities", async () => {
     const classes = tensor([0, 2, 1, 2], { dtype: "int32" });
-    expect((await gradcheck((z) => categoricalCrossEntropy(z, classes, { fromLogits: true }), [predictions()])).ok).toBe(true);
+    expect((await gradcheck((z) => categoricalCrossEntropy(z, classes), [predictions()])).ok).toBe(true);
     const oneHot = tensor([[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]], f64);
-    expect((await gradcheck((p) => categoricalCrossEntropy(p, oneHot), [probabilities()])).ok).toBe(true);
+    expect((await gradcheck((p) => categoricalCrossEntropy(p, oneHot, { fromLogits: false, validate: false }), [probabilities()])).ok).toBe(true);
   });
 
   it("the l1, l2 and lp penalties", async () => {
@@ -73,7 +73,7 @@ describe("gradients stay finite for extreme logits", () => {
 
   it("categoricalCrossEntropy from logits at ±100 has the gradient (softmax − onehot)/n", () => {
     const z = tensor([[100, -100, 0]]);
-    const dz = grad((logits: Tensor) => categoricalCrossEntropy(logits, tensor([1], { dtype: "int32" }), { fromLogits: true }))(z);
+    const dz = grad((logits: Tensor) => categoricalCrossEntropy(logits, tensor([1], { dtype: "int32" })))(z);
     expect([...dz.dataSync()].map((v) => Math.round(v * 1e6) / 1e6)).toEqual([1, -1, 0]);
   });
 

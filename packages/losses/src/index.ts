@@ -3,7 +3,8 @@
  * that autograd differentiates them on every backend.
  */
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy } from "./cross-entropy.js";
-export type { BinaryCrossEntropyOptions, CategoricalCrossEntropyOptions } from "./cross-entropy.js";
+export type { BinaryCrossEntropyOptions, CategoricalCrossEntropyOptions, CrossEntropyOptions } from "./cross-entropy.js";
+export { checkInput, deferInputChecks, type InputCheck } from "./checks.js";
 export { binaryAccuracy, categoricalAccuracy, type BinaryAccuracyOptions } from "./metrics.js";
 export { type Loss, type LossOptions, type Reduction } from "./reduction.js";
 export { halfSumSquares, l2NormError, meanAbsoluteError, mse } from "./regression.js";

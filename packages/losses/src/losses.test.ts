@@ -1,5 +1,6 @@
 import { cpu } from "@neurite/backend-cpu";
-import { ArgumentError, DTypeError, ShapeError, memory, setBackend, tensor, type Tensor } from "@neurite/tensor-core";
+import { valueAndGrad } from "@neurite/autograd";
+import { ArgumentError, DTypeError, ShapeError, memory, setBackend, tensor, variable, type Tensor, type Variable } from "@neurite/tensor-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   binaryAccuracy,
@@ -7,6 +8,7 @@ import {
   binaryCrossEntropyWithLogits,
   categoricalAccuracy,
   categoricalCrossEntropy,
+  deferInputChecks,
   halfSumSquares,
   l1,
   l2,
@@ -21,6 +23,14 @@ beforeAll(async () => {
 });
 
 const value = (t: Tensor): number => t.itemSync();
+function catchError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an error");
+}
 const values = (t: Tensor): number[] => [...t.dataSync()];
 
 describe("regression losses", () => {
@@ -75,14 +85,14 @@ describe("cross-entropies", () => {
   it("categoricalCrossEntropy from logits, with integer and one-hot labels", () => {
     const logits = tensor([[1, 2, 3], [100, -100, 0]]);
     const expected = [Math.log(Math.E + Math.E ** 2 + Math.E ** 3) - 3, 200];
-    const fromIndices = values(categoricalCrossEntropy(logits, tensor([2, 1], { dtype: "int32" }), { fromLogits: true, reduction: "none" }));
+    const fromIndices = values(categoricalCrossEntropy(logits, tensor([2, 1], { dtype: "int32" }), { reduction: "none" }));
     fromIndices.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
-    const fromOneHot = values(categoricalCrossEntropy(logits, tensor([[0, 0, 1], [0, 1, 0]]), { fromLogits: true, reduction: "none" }));
+    const fromOneHot = values(categoricalCrossEntropy(logits, tensor([[0, 0, 1], [0, 1, 0]]), { reduction: "none" }));
     fromOneHot.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
   });
 
   it("categoricalCrossEntropy from probabilities", () => {
-    expect(value(categoricalCrossEntropy(tensor([[0.7, 0.2, 0.1]]), tensor([[1, 0, 0]])))).toBeCloseTo(-Math.log(0.7), 6);
+    expect(value(categoricalCrossEntropy(tensor([[0.7, 0.2, 0.1]]), tensor([[1, 0, 0]]), { fromLogits: false }))).toBeCloseTo(-Math.log(0.7), 6);
   });
 });
 
@@ -99,6 +109,22 @@ describe("regularizers", () => {
     expect(value(lp(3, 3, 1)(parameters()))).toBeCloseTo(9, 5);
     expect(value(lp(2, 1, 1)(parameters()))).toBeCloseTo(Math.sqrt(5), 6);
     expect(value(lp(1, 2, 2)(parameters()))).toBeCloseTo(18, 5);
+  });
+
+  it("take a model's named parameters (Variables), as namedParameters() returns them", () => {
+    const named = { "dense.weight": variable(tensor([[1, -2]])), "dense.bias": variable(tensor([5])) };
+    expect(value(l2(0.1)(named))).toBeCloseTo(0.5, 6);
+    expect(value(l1(0.1)(named))).toBeCloseTo(0.3, 6);
+    expect(value(lp(3, 3, 1)(named))).toBeCloseTo(9, 5);
+    // Differentiated through the variable's current value: ∂(λ Σw²)/∂w = 2λw.
+    const [, grads] = valueAndGrad((p: Record<string, Variable>) => l2(0.1)(p))(named);
+    expect(values(grads["dense.weight"]!).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.2, -0.4]);
+    expect(values(grads["dense.bias"]!)).toEqual([0]);
+  });
+
+  it("refuse what is not named parameters, naming the entry", () => {
+    expect(() => l2(0.1)(tensor([1]) as never)).toThrow("expected named parameters, e.g. model.namedParameters()");
+    expect(() => l2(0.1)({ w: [1, 2] } as never)).toThrow("l2 (argument 'w'): expected a Variable or a tensor for 'w', got object");
   });
 
   it("refuse a negative or NaN strength and p < 1", () => {
@@ -136,6 +162,67 @@ describe("bad input", () => {
     // @ts-expect-error: checking the run-time guard
     expect(() => mse(tensor([1]), tensor([1]), { reduction: "avg" })).toThrow(ArgumentError);
     expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1]), { epsilon: 0 })).toThrow(ArgumentError);
+  });
+
+  it("binaryCrossEntropy refuses logits, naming binaryCrossEntropyWithLogits", () => {
+    const error = catchError(() => binaryCrossEntropy(tensor([[2.5], [-1]]), tensor([[1], [0]])));
+    expect(error).toBeInstanceOf(ArgumentError);
+    expect(error.message).toBe(
+      "binaryCrossEntropy (argument 'probabilities'): expected probabilities in [0, 1], got values from -1 to 2.5; these look like logits — use binaryCrossEntropyWithLogits for values before the sigmoid",
+    );
+  });
+
+  it("both binary cross-entropies refuse labels outside [0, 1] (2 gave 0.693, 3 a negative loss)", () => {
+    expect(() => binaryCrossEntropy(tensor([0.5]), tensor([2]))).toThrow("binaryCrossEntropy (argument 'labels'): expected labels in [0, 1] (a class's probability), got values from 2 to 2");
+    expect(() => binaryCrossEntropyWithLogits(tensor([0.5, 1]), tensor([3, 0]))).toThrow(
+      "binaryCrossEntropyWithLogits (argument 'labels'): expected labels in [0, 1] (a class's probability), got values from 0 to 3",
+    );
+    expect(() => binaryCrossEntropyWithLogits(tensor([0.5]), tensor([Number.NaN]))).toThrow(ArgumentError);
+    // Soft labels inside [0, 1] are fine.
+    expect(value(binaryCrossEntropyWithLogits(tensor([0]), tensor([0.3])))).toBeCloseTo(Math.log(2), 6);
+  });
+
+  it("categoricalCrossEntropy takes logits by default and refuses probabilities there, and the reverse", () => {
+    const probabilities = tensor([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]);
+    const classes = tensor([0, 2], { dtype: "int32" });
+    expect(() => categoricalCrossEntropy(probabilities, classes)).toThrow(
+      "categoricalCrossEntropy (argument 'predictions'): expected logits (the values before the softmax, the default), got rows in [0, 1] that sum to 1 — probabilities; pass fromLogits: false",
+    );
+    expect(() => categoricalCrossEntropy(tensor([[3, -1, 0.5]]), tensor([0], { dtype: "int32" }), { fromLogits: false })).toThrow(
+      "categoricalCrossEntropy (argument 'predictions'): fromLogits: false expects probabilities (rows in [0, 1] summing to 1), got values from -1 to 3",
+    );
+    // Rows in [0, 1] that do not sum to 1 are not probabilities either.
+    expect(() => categoricalCrossEntropy(tensor([[0.5, 0.6]]), tensor([0], { dtype: "int32" }), { fromLogits: false })).toThrow("these look like logits");
+    expect(value(categoricalCrossEntropy(probabilities, classes, { fromLogits: false }))).toBeCloseTo(-(Math.log(0.7) + Math.log(0.8)) / 2, 6);
+  });
+
+  it("categoricalCrossEntropy refuses class indices outside [0, classes) (such a row counted as 0)", () => {
+    const logits = tensor([[1, 2, 3], [0, 0, 0]]);
+    expect(() => categoricalCrossEntropy(logits, tensor([3, 0], { dtype: "int32" }))).toThrow(
+      "categoricalCrossEntropy (argument 'labels'): expected class indices in [0, 3) for 3 classes, got indices from 0 to 3",
+    );
+    expect(() => categoricalCrossEntropy(logits, tensor([-1, 0], { dtype: "int32" }))).toThrow("got indices from -1 to 0");
+    expect(() => categoricalCrossEntropy(logits, tensor([[0, 2, 0], [1, 0, 0]]))).toThrow("expected labels in [0, 1]");
+  });
+
+  it("validate: false skips the checks (for speed) and computes the same loss on valid input", () => {
+    const logits = tensor([[1, 2, 3]]);
+    const classes = tensor([1], { dtype: "int32" });
+    expect(value(categoricalCrossEntropy(logits, classes, { validate: false }))).toBe(value(categoricalCrossEntropy(logits, classes)));
+    expect(() => binaryCrossEntropy(tensor([2]), tensor([1]), { validate: false })).not.toThrow();
+  });
+
+  it("deferInputChecks collects the checks as device values instead of reading them", () => {
+    const before = memory().tensors;
+    const { value: loss, checks } = deferInputChecks(() => binaryCrossEntropy(tensor([1.5]), tensor([1])));
+    expect(checks).toHaveLength(2);
+    const [probabilities, labels] = checks.map((c) => [...c.values.dataSync()]);
+    expect(probabilities).toEqual([0.5, 1.5, 1.5]);
+    expect(labels).toEqual([0, 1, 1]);
+    expect(checks[0]!.refuse(probabilities!).message).toContain("use binaryCrossEntropyWithLogits");
+    for (const c of checks) c.values.dispose();
+    loss.dispose();
+    expect(memory().tensors).toBe(before + 2);
   });
 
   it("losses leave no intermediate tensors behind", () => {

@@ -1,12 +1,18 @@
-import { ArgumentError, tidy, zeros, type Tensor } from "@neurite/tensor-core";
+import { ArgumentError, Tensor, Variable, tidy, zeros } from "@neurite/tensor-core";
 
 /**
  * A weight penalty added to the loss, ε + λ‖w‖ₚ^q in the course notes' words. It takes the model's named
  * parameters and returns a scalar; by default it applies to weights and not to biases (any parameter whose
  * name ends in "bias" is left out), which is the usual practice: penalising biases does not reduce overfitting.
+ * Each entry is a Variable (what `model.namedParameters()` holds; its current value is used, so the penalty
+ * is differentiated inside `valueAndGrad`) or a tensor.
+ *
+ * ```ts
+ * const penalty = l2(1e-4)(model.namedParameters());
+ * ```
  */
 export interface Regularizer {
-  (parameters: Readonly<Record<string, Tensor>>): Tensor;
+  (parameters: Readonly<Record<string, Tensor | Variable>>): Tensor;
   readonly strength: number;
 }
 
@@ -24,17 +30,31 @@ function checkStrength(op: string, strength: number): void {
 function penalty(op: string, strength: number, options: RegularizerOptions, term: (w: Tensor) => Tensor): Regularizer {
   checkStrength(op, strength);
   const appliesTo = options.appliesTo ?? notBias;
-  const regularizer = (parameters: Readonly<Record<string, Tensor>>): Tensor =>
-    tidy(() => {
-      const chosen = Object.entries(parameters).filter(([name]) => appliesTo(name));
-      const first = chosen[0]?.[1];
-      if (first === undefined) {
-        const any = Object.values(parameters)[0];
+  const regularizer = (parameters: Readonly<Record<string, Tensor | Variable>>): Tensor => {
+    const weights = valuesOf(op, parameters);
+    return tidy(() => {
+      const chosen = weights.filter(([name]) => appliesTo(name));
+      if (chosen.length === 0) {
+        const any = weights[0]?.[1];
         return zeros([], any === undefined ? {} : { dtype: any.dtype, backend: any.backend });
       }
       return chosen.map(([, w]) => term(w)).reduce((total, t) => total.add(t)).mul(strength);
     });
+  };
   return Object.assign(regularizer, { strength });
+}
+
+/** The tensors behind named parameters (a Variable's current value), refusing anything else by name. */
+function valuesOf(op: string, parameters: Readonly<Record<string, Tensor | Variable>>): [string, Tensor][] {
+  const given: unknown = parameters;
+  if (typeof given !== "object" || given === null || given instanceof Tensor || given instanceof Variable) {
+    throw new ArgumentError({ op, argument: "parameters" }, "expected named parameters, e.g. model.namedParameters() — an object of Variables or tensors by name");
+  }
+  return Object.entries(parameters).map(([name, w]: [string, unknown]) => {
+    if (w instanceof Variable) return [name, w.value];
+    if (w instanceof Tensor) return [name, w];
+    throw new ArgumentError({ op, argument: name }, `expected a Variable or a tensor for '${name}', got ${w === null ? "null" : typeof w}`);
+  });
 }
 
 /** L1 penalty λ Σ|w|: pushes weights to exactly 0 (sparse). Its subgradient at 0 is 0. */

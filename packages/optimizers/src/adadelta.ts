@@ -28,6 +28,10 @@ export class Adadelta extends Optimizer {
     checkRange(this.name, "epsilon", this.epsilon, { min: 0, minExclusive: true });
   }
 
+  protected override slotNames(): readonly string[] {
+    return ["squareAvg", "deltaAvg"];
+  }
+
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay }: Hyper): { value: Tensor; slots: Slots } {
     const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
     const zero = g.mul(0);

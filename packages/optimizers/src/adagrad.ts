@@ -27,6 +27,14 @@ export class Adagrad extends Optimizer {
     checkRange(this.name, "epsilon", this.epsilon, { min: 0, minExclusive: true });
   }
 
+  protected override slotNames(): readonly string[] {
+    return ["sum"];
+  }
+
+  protected override initialSlot(slot: string, value: Tensor): Tensor {
+    return slot === "sum" ? value.mul(0).add(this.initialAccumulator) : super.initialSlot(slot, value);
+  }
+
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay }: Hyper): { value: Tensor; slots: Slots } {
     const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
     const previous = slots?.sum ?? g.mul(0).add(this.initialAccumulator);

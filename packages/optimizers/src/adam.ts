@@ -1,4 +1,4 @@
-import type { Tensor } from "@neurite/tensor-core";
+import { pow, type Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots } from "./optimizer.js";
 import { checkRange } from "./validate.js";
 
@@ -38,12 +38,18 @@ export class Adam extends Optimizer {
   }
 
   /** The Adam step direction m̂ / (√v̂ + ε) and the new moments. */
-  protected adamStep(gradient: Tensor, slots: Slots | undefined, t: number): { direction: Tensor; slots: Slots } {
+  protected adamStep(gradient: Tensor, slots: Slots | undefined, t: number | Tensor): { direction: Tensor; slots: Slots } {
     const m = (slots?.m === undefined ? gradient.mul(0) : slots.m.mul(this.beta1)).add(gradient.mul(1 - this.beta1));
     const v = (slots?.v === undefined ? gradient.mul(0) : slots.v.mul(this.beta2)).add(gradient.square().mul(1 - this.beta2));
-    const mHat = m.div(1 - this.beta1 ** t);
-    const vHat = v.div(1 - this.beta2 ** t);
+    // 1 − βᵗ; on the device when the step count is (after guarded steps).
+    const correction = (beta: number): number | Tensor => (typeof t === "number" ? 1 - beta ** t : pow(beta, t.cast(m.dtype)).neg().add(1));
+    const mHat = m.div(correction(this.beta1));
+    const vHat = v.div(correction(this.beta2));
     return { direction: mHat.div(vHat.sqrt().add(this.epsilon)), slots: { m, v } };
+  }
+
+  protected override slotNames(): readonly string[] {
+    return ["m", "v"];
   }
 
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, t }: Hyper): { value: Tensor; slots: Slots } {

@@ -1,15 +1,19 @@
 import {
   ArgumentError,
+  BackendError,
+  DisposedError,
   DTypeError,
   ShapeError,
+  Tensor,
+  Variable,
   formatShape,
   keep,
   tidy,
-  type Tensor,
-  type Variable,
+  where,
+  zerosLike,
 } from "@neurite/tensor-core";
 import { clipByGlobalNorm, clipByValue } from "./clipping.js";
-import { checkRange } from "./validate.js";
+import { checkRange, describeValue } from "./validate.js";
 
 /** Hyper-parameters for the parameters whose names `match`; unset fields fall back to the optimizer's. */
 export interface ParamGroup {
@@ -36,8 +40,21 @@ export interface OptimizerOptions {
 export interface Hyper {
   readonly lr: number;
   readonly weightDecay: number;
-  /** 1 on the first step. */
-  readonly t: number;
+  /**
+   * The step number, 1 on the first step. A float32 scalar tensor while guarded steps (see `StepOptions`)
+   * are still counted on the device, so an update that uses it (Adam's bias correction) stays exact without
+   * a read.
+   */
+  readonly t: number | Tensor;
+}
+
+/** Options of one `step`. */
+export interface StepOptions {
+  /**
+   * A bool scalar computed on the device (e.g. "every gradient is finite"): where it is false the step
+   * changes nothing — values, slots and the step count stay as they were — decided without reading it back.
+   */
+  readonly guard?: Tensor;
 }
 
 /** An optimizer's per-parameter state tensors, by slot name ("m", "v", "momentum", …). */
@@ -62,8 +79,10 @@ type Named<T> = Readonly<Record<string, T>> | readonly T[];
 export abstract class Optimizer {
   /** Name used in errors and saved state: "sgd", "adam", … */
   abstract readonly name: string;
-  /** Steps taken so far. */
-  iterations = 0;
+  /** Steps known on the host; guarded steps since the last read are counted in `#pending` on the device. */
+  #iterations = 0;
+  /** Guarded steps that went through since the count was last read: a float32 scalar, or null. */
+  #pending: Tensor | null = null;
   #lr: number;
   protected readonly options: OptimizerOptions;
   readonly #slots = new Map<string, Slots>();
@@ -86,6 +105,47 @@ export abstract class Optimizer {
     }
   }
 
+  /**
+   * Steps taken so far. After guarded steps the count lives on the device; reading it here reads it back
+   * (synchronously, so on WebGPU `await settle()` first).
+   */
+  get iterations(): number {
+    if (this.#pending !== null) {
+      if (!this.#pending.backend.capabilities.syncRead) {
+        throw new BackendError({ op: `${this.name}.iterations` }, `guarded steps are counted on backend '${this.#pending.backend.name}', which reads asynchronously; await optimizer.settle() first`);
+      }
+      this.#fold(this.#pending.dataSync()[0]!);
+    }
+    return this.#iterations;
+  }
+
+  set iterations(n: number) {
+    const op = `${this.name}.iterations`;
+    if (!Number.isInteger(n) || n < 0) throw new ArgumentError({ op, argument: "iterations" }, `expected an integer ≥ 0, got ${describeValue(n)}`);
+    this.#dropPending();
+    this.#iterations = n;
+  }
+
+  /** Reads back the step count of guarded steps (one read; nothing to do after unguarded steps). */
+  async settle(): Promise<number> {
+    if (this.#pending !== null) {
+      const pending = this.#pending;
+      const accepted = (await pending.data())[0]!;
+      if (this.#pending === pending) this.#fold(accepted);
+    }
+    return this.#iterations;
+  }
+
+  #fold(accepted: number): void {
+    this.#iterations += Math.round(accepted);
+    this.#dropPending();
+  }
+
+  #dropPending(): void {
+    this.#pending?.dispose();
+    this.#pending = null;
+  }
+
   get learningRate(): number {
     return this.#lr;
   }
@@ -101,27 +161,79 @@ export abstract class Optimizer {
   /**
    * One update of every trainable variable that has a gradient. Parameters and gradients are matched by key
    * (records, e.g. a model's `namedParameters()` and the gradients `valueAndGrad` returns for it) or by
-   * position (arrays, keyed by each variable's name).
+   * position (arrays, keyed by each variable's name). All or nothing: everything is checked and every new
+   * value computed before the first variable, slot or the step count changes, so a refused step changes
+   * nothing.
+   *
+   * ```ts
+   * const [loss, grads] = valueAndGrad(() => mse(model.forward(x), y))(model.namedParameters());
+   * optimizer.step(model.namedParameters(), grads);
+   * ```
    */
-  step(parameters: Named<Variable>, gradients: Named<Tensor>): void {
+  step(parameters: Named<Variable>, gradients: Named<Tensor>, options: StepOptions = {}): void {
     const pairs = this.pair(parameters, gradients);
-    tidy(() => {
+    const guard = options.guard;
+    if (guard !== undefined) checkGuard(`${this.name}.step`, guard);
+    const t: number | Tensor = this.#pending === null ? this.#iterations + 1 : this.#pending.add(this.#iterations + 1);
+    // Every new value and slot is computed (and kept by the scope's return) before anything is written.
+    const results = tidy(() => {
       const grads = this.clip(pairs.map((p) => p.gradient));
-      this.iterations++;
-      pairs.forEach(({ name, variable }, i) => {
-        const { value, slots } = this.update(variable.value, grads[i]!, this.#slots.get(name), this.hyper(name));
-        variable.assign(value);
-        this.replaceSlots(name, slots);
+      return pairs.map(({ name, variable }, i) => {
+        const previous = this.#slots.get(name);
+        let { value, slots } = this.update(variable.value, grads[i]!, previous, { ...this.hyper(name), t });
+        if (guard !== undefined) {
+          value = where(guard, value, variable.value);
+          slots = Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, where(guard, v, previous?.[k] ?? this.initialSlot(k, variable.value))]));
+        }
+        // New handles: an update may return a tensor it was given (the parameter, the first gradient).
+        return { value: value.clone(), slots: Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.clone()])) };
       });
     });
+    if (t instanceof Tensor) t.dispose();
+    // Nothing below can fail: the shapes and dtypes were checked, the values are computed.
+    results.forEach(({ value, slots }, i) => {
+      const { name, variable } = pairs[i]!;
+      variable.assign(value);
+      value.dispose();
+      this.replaceSlots(name, slots);
+    });
+    if (guard === undefined) {
+      this.#iterations++;
+    } else {
+      const previous = this.#pending;
+      this.#pending = tidy(() => keep(previous === null ? guard.cast("float32") : previous.add(guard.cast("float32"))));
+      previous?.dispose();
+    }
+  }
+
+  /**
+   * The value a slot starts from before the first update (zeros; Adagrad's sum starts at its initial
+   * accumulator). A guarded step that is skipped on the very first update keeps this value.
+   */
+  protected initialSlot(_slot: string, value: Tensor): Tensor {
+    return zerosLike(value);
   }
 
   private pair(parameters: Named<Variable>, gradients: Named<Tensor>): { name: string; variable: Variable; gradient: Tensor }[] {
     const op = `${this.name}.step`;
+    for (const [argument, given] of [["parameters", parameters], ["gradients", gradients]] as const) {
+      const value: unknown = given;
+      if (typeof value !== "object" || value === null || value instanceof Tensor || value instanceof Variable) {
+        throw new ArgumentError({ op, argument }, `expected ${argument} by name (an object) or by position (an array), got ${describeValue(value)}`);
+      }
+    }
     const params: [string, Variable][] = Array.isArray(parameters) ? parameters.map((v: Variable) => [v.name, v]) : Object.entries(parameters);
     const grads: [string, Tensor][] = Array.isArray(gradients)
       ? gradients.map((g: Tensor, i: number) => [params[i]?.[0] ?? String(i), g])
       : Object.entries(gradients);
+    for (const [name, v] of params) {
+      const value: unknown = v;
+      if (value instanceof Variable) continue;
+      const seen = value instanceof Tensor ? "a plain Tensor, which an optimizer cannot update in place" : describeValue(value);
+      throw new ArgumentError({ op, argument: name }, `expected a Variable (from model.namedParameters() or variable(t)), got ${seen}`);
+    }
+    if (params.length === 0) throw new ArgumentError({ op, argument: "parameters" }, "got no parameters to update; pass model.namedParameters()");
+    if (grads.length === 0) throw new ArgumentError({ op, argument: "gradients" }, "got no gradients; pass the gradients valueAndGrad returned for the parameters");
     const byName = new Map(params);
     if (Array.isArray(gradients) && gradients.length !== params.length) {
       throw new ArgumentError({ op, argument: "gradients" }, `got ${gradients.length} gradients for ${params.length} parameters`);
@@ -131,6 +243,16 @@ export abstract class Optimizer {
       const variable = byName.get(name);
       if (variable === undefined) throw new ArgumentError({ op, argument: "gradients" }, `gradient '${name}' has no parameter of that name`);
       if (!variable.trainable) continue;
+      const g: unknown = gradient;
+      if (!(g instanceof Tensor)) throw new ArgumentError({ op, argument: name }, `expected a gradient tensor for '${name}', got ${describeValue(g)}`);
+      if (gradient.isDisposed) throw new DisposedError({ op, argument: name }, `the gradient for '${name}' was disposed before the step`);
+      if (variable.value.isDisposed) throw new DisposedError({ op, argument: name }, `the parameter '${name}' was disposed`);
+      const slots = this.#slots.get(name);
+      for (const [slot, t] of Object.entries(slots ?? {})) {
+        if (t.rank !== variable.shape.length || t.shape.some((d, i) => d !== variable.shape[i])) {
+          throw new ShapeError({ op, argument: name }, `slot '${slot}' of shape ${formatShape(t.shape)} does not match the parameter's shape ${formatShape(variable.shape)}; reset() or load a matching state`);
+        }
+      }
       if (gradient.dtype !== variable.dtype) {
         throw new DTypeError({ op, argument: name }, `gradient dtype ${gradient.dtype} differs from the parameter's ${variable.dtype}`);
       }
@@ -152,19 +274,18 @@ export abstract class Optimizer {
     return clipped;
   }
 
-  private hyper(name: string): Hyper {
+  private hyper(name: string): Omit<Hyper, "t"> {
     const group = this.options.groups?.find((g) => g.match(name));
     return {
       lr: group?.lr ?? this.#lr,
       weightDecay: group?.weightDecay ?? this.options.weightDecay ?? 0,
-      t: this.iterations,
     };
   }
 
-  /** Stores new handles on the slot tensors (an update may return a caller's tensor, e.g. the first gradient). */
+  /** Stores the new slot tensors (owned handles) and frees the previous ones. */
   private replaceSlots(name: string, slots: Slots): void {
     const previous = this.#slots.get(name);
-    this.#slots.set(name, Object.fromEntries(Object.entries(slots).map(([k, t]) => [k, keep(t.clone())])));
+    this.#slots.set(name, slots);
     for (const t of Object.values(previous ?? {})) t.dispose();
   }
 
@@ -175,13 +296,65 @@ export abstract class Optimizer {
     return { name: this.name, iterations: this.iterations, learningRate: this.#lr, slots };
   }
 
-  /** Restores a snapshot taken by `state()` of an optimizer of the same kind. Nothing changes if it is refused. */
-  loadState(state: OptimizerState): void {
+  /**
+   * The slot names this optimizer keeps per parameter (with its options), e.g. `["m", "v"]` for Adam;
+   * `loadState` refuses any other. Undefined (the default) accepts any names.
+   */
+  protected slotNames(): readonly string[] | undefined {
+    return undefined;
+  }
+
+  /**
+   * Checks that `state` fits this optimizer — its kind, a whole step count, a learning rate in range, the slot
+   * names it keeps, every slot a live tensor with one shape per parameter, and, when `parameters` are given,
+   * a trainable parameter of that name, shape and dtype behind every slot — and throws naming the first
+   * problem. Changes nothing.
+   */
+  validateState(state: OptimizerState, parameters?: Readonly<Record<string, Variable>>): void {
     const op = `${this.name}.loadState`;
+    const given: unknown = state;
+    if (typeof given !== "object" || given === null) throw new ArgumentError({ op, argument: "state" }, `expected an optimizer state, got ${describeValue(given)}`);
     if (state.name !== this.name) throw new ArgumentError({ op, argument: "state" }, `state of a '${state.name}' optimizer cannot load into '${this.name}'`);
-    checkRange(op, "iterations", state.iterations, { min: 0 });
+    if (!Number.isInteger(state.iterations) || state.iterations < 0) {
+      throw new ArgumentError({ op, argument: "iterations" }, `expected a whole step count ≥ 0, got ${describeValue(state.iterations)}`);
+    }
     checkRange(op, "learningRate", state.learningRate, { min: 0, minExclusive: true });
-    this.iterations = state.iterations;
+    const slots: unknown = state.slots;
+    if (typeof slots !== "object" || slots === null) throw new ArgumentError({ op, argument: "slots" }, `expected slots by parameter name, got ${describeValue(slots)}`);
+    const names = this.slotNames();
+    for (const [param, byName] of Object.entries(state.slots)) {
+      let shape: readonly number[] | null = null;
+      for (const [slot, t] of Object.entries(byName)) {
+        const where = `slot '${slot}' of '${param}'`;
+        if (names !== undefined && !names.includes(slot)) {
+          throw new ArgumentError({ op, argument: param }, `${where} is not kept by ${this.name} with these options; it keeps ${names.map((n) => `'${n}'`).join(", ") || "no slots"}`);
+        }
+        const value: unknown = t;
+        if (!(value instanceof Tensor)) throw new ArgumentError({ op, argument: param }, `${where} is not a tensor: ${describeValue(value)}`);
+        if (t.isDisposed) throw new DisposedError({ op, argument: param }, `${where} was disposed`);
+        const expected = parameters?.[param];
+        if (parameters !== undefined && (expected === undefined || !expected.trainable)) {
+          throw new ArgumentError({ op, argument: param }, `${where} belongs to no trainable parameter of that name`);
+        }
+        shape ??= expected?.shape ?? t.shape;
+        if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape![i])) {
+          throw new ShapeError({ op, argument: param }, `${where} has shape ${formatShape(t.shape)}, expected ${formatShape(shape)}${expected === undefined ? " like its other slots" : " like the parameter"}`);
+        }
+        if (expected !== undefined && t.dtype !== expected.dtype) {
+          throw new DTypeError({ op, argument: param }, `${where} has dtype ${t.dtype}, expected the parameter's ${expected.dtype}`);
+        }
+      }
+    }
+  }
+
+  /**
+   * Restores a snapshot taken by `state()` of an optimizer of the same kind. Everything is checked first (see
+   * `validateState`; pass the parameters to check the slots against them), so a refused state changes nothing.
+   */
+  loadState(state: OptimizerState, parameters?: Readonly<Record<string, Variable>>): void {
+    this.validateState(state, parameters);
+    this.#dropPending();
+    this.#iterations = state.iterations;
     this.#lr = state.learningRate;
     this.reset();
     for (const [name, s] of Object.entries(state.slots)) {
@@ -197,5 +370,14 @@ export abstract class Optimizer {
 
   dispose(): void {
     this.reset();
+    this.#dropPending();
   }
+}
+
+function checkGuard(op: string, guard: Tensor): void {
+  const value: unknown = guard;
+  if (!(value instanceof Tensor) || guard.dtype !== "bool" || guard.size !== 1) {
+    throw new ArgumentError({ op, argument: "guard" }, `expected a bool scalar tensor, got ${value instanceof Tensor ? `${guard.dtype} of shape ${formatShape(guard.shape)}` : describeValue(value)}`);
+  }
+  if (guard.isDisposed) throw new DisposedError({ op, argument: "guard" }, "the guard was disposed");
 }

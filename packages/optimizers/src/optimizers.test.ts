@@ -1,7 +1,7 @@
 import { cpu } from "@neurite/backend-cpu";
 import { ArgumentError, ShapeError, matmul, memory, randomNormal, setBackend, tensor, tidy, variable, type Tensor, type Variable } from "@neurite/tensor-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adadelta, adagrad, adam, adamW, rmsprop, sgd, type Optimizer } from "./index.js";
+import { adadelta, adagrad, adam, adamW, rmsprop, sgd, Sgd, type Hyper, type Optimizer, type OptimizerState, type Slots } from "./index.js";
 
 beforeAll(async () => {
   await setBackend(cpu());
@@ -247,5 +247,123 @@ describe("bad hyper-parameters and gradients", () => {
     expect(w.value.dataSync()).toEqual(new Float32Array([1, 2]));
     w.dispose();
     wrong.dispose();
+  });
+});
+
+describe("refusals change nothing", () => {
+  const make = () => variable(tensor([1, 2]), { name: "w" });
+
+  it("a plain Tensor instead of a Variable is refused, not skipped", () => {
+    const w = tensor([1, 2]);
+    const g = tensor([1, 1]);
+    expect(() => sgd().step({ w } as never, { w: g })).toThrow(
+      "sgd.step (argument 'w'): expected a Variable (from model.namedParameters() or variable(t)), got a plain Tensor, which an optimizer cannot update in place",
+    );
+    expect(() => sgd().step([w] as never, [g])).toThrow(ArgumentError);
+  });
+
+  it("step({}, {}) and a missing gradient record are refused", () => {
+    expect(() => sgd().step({}, {})).toThrow("sgd.step (argument 'parameters'): got no parameters to update");
+    const w = make();
+    expect(() => adam().step({ w }, {})).toThrow("adam.step (argument 'gradients'): got no gradients");
+    expect(() => adam().step({ w }, undefined as never)).toThrow("adam.step (argument 'gradients'): expected gradients by name (an object) or by position (an array), got undefined");
+    w.dispose();
+  });
+
+  it("string hyper-parameters are refused as strings, not echoed as numbers", () => {
+    expect(() => sgd({ lr: "0.1" as never })).toThrow('sgd (argument \'lr\'): expected a finite value in (0, ∞), got the string "0.1" (pass a number)');
+    expect(() => adam({ beta1: "0.9" as never })).toThrow('got the string "0.9"');
+  });
+
+  it("a disposed gradient is named by the step, and nothing is updated", () => {
+    const [a, b] = [variable(tensor([1]), { name: "a" }), variable(tensor([2]), { name: "b" })];
+    const [ga, gb] = [tensor([1]), tensor([1])];
+    gb.dispose();
+    const optimizer = adam({ lr: 0.1 });
+    expect(() => optimizer.step({ a, b }, { a: ga, b: gb })).toThrow("adam.step (argument 'b'): the gradient for 'b' was disposed before the step");
+    expect([a.value.itemSync(), b.value.itemSync(), optimizer.iterations, Object.keys(optimizer.state().slots).length]).toEqual([1, 2, 0, 0]);
+  });
+
+  it("step is all or nothing: a failure in the second parameter's update leaves the first and the count unchanged", () => {
+    class Failing extends Sgd {
+      protected override update(value: Tensor, gradient: Tensor, slots: Slots | undefined, hyper: Hyper) {
+        if (value.size === 3) throw new Error("boom");
+        return super.update(value, gradient, slots, hyper);
+      }
+    }
+    const a = variable(tensor([1, 2]), { name: "a" });
+    const b = variable(tensor([1, 2, 3]), { name: "b" });
+    const optimizer = new Failing({ lr: 0.5, momentum: 0.9 });
+    const before = memory().tensors;
+    expect(() => optimizer.step({ a, b }, { a: tensor([1, 1]), b: tensor([1, 1, 1]) })).toThrow("boom");
+    expect([...a.value.dataSync()]).toEqual([1, 2]);
+    expect(optimizer.iterations).toBe(0);
+    expect(optimizer.state().slots).toEqual({});
+    expect(memory().tensors).toBe(before + 2); // only the two gradients made for the call
+  });
+
+  it("loadState checks slot names, shapes and the step count before changing anything", () => {
+    const w = make();
+    const optimizer = adam({ lr: 0.1 });
+    optimizer.step({ w }, { w: tensor([1, 1]) });
+    const good = optimizer.state();
+    const m = good.slots.w!.m!;
+    const cases: [OptimizerState, string][] = [
+      [{ ...good, slots: { w: { m, velocity: m } } }, "adam.loadState (argument 'w'): slot 'velocity' of 'w' is not kept by adam with these options; it keeps 'm', 'v'"],
+      [{ ...good, slots: { w: { m, v: tensor([1, 2, 3]) } } }, "adam.loadState (argument 'w'): slot 'v' of 'w' has shape [3], expected [2] like its other slots"],
+      [{ ...good, iterations: 1.5 }, "adam.loadState (argument 'iterations'): expected a whole step count ≥ 0, got 1.5"],
+      [{ ...good, name: "sgd" }, "state of a 'sgd' optimizer cannot load into 'adam'"],
+    ];
+    const target = adam({ lr: 0.1 });
+    target.step({ w: make() }, { w: tensor([5, 5]) });
+    const snapshot = target.state();
+    for (const [state, message] of cases) {
+      expect(() => target.loadState(state)).toThrow(message);
+      expect(target.iterations).toBe(1);
+      expect([...target.state().slots.w!.m!.dataSync()]).toEqual([...snapshot.slots.w!.m!.dataSync()]);
+    }
+    // Against the parameters: a slot for a parameter of another shape, or for none.
+    expect(() => target.loadState(good, { w: variable(tensor([1, 2, 3]), { name: "w" }) })).toThrow("slot 'm' of 'w' has shape [2], expected [3] like the parameter");
+    expect(() => target.loadState(good, { u: make() })).toThrow("slot 'm' of 'w' belongs to no trainable parameter of that name");
+    target.loadState(good, { w });
+    expect(target.iterations).toBe(1);
+  });
+});
+
+describe("guarded steps (decided on the device, without a read)", () => {
+  it("a false guard leaves values, slots and the step count untouched, and the run continues exactly as without that step", () => {
+    for (const make of [() => adam({ lr: 0.1 }), () => sgd({ lr: 0.1, momentum: 0.9 }), () => adagrad({ lr: 0.1, initialAccumulator: 0.5 }), () => rmsprop({ lr: 0.01, centered: true, momentum: 0.5 })]) {
+      const guarded = make();
+      const plain = make();
+      const w1 = variable(tensor([1, -1], { dtype: "float64" }), { name: "w" });
+      const w2 = variable(tensor([1, -1], { dtype: "float64" }), { name: "w" });
+      const grads = [[Number.NaN, 1], [0.5, -0.5], [Number.POSITIVE_INFINITY, 0], [0.25, 1]];
+      for (const g of grads) {
+        const gradient = tensor(g, { dtype: "float64" });
+        const finite = gradient.mul(0).sum().equal(0);
+        guarded.step({ w: w1 }, { w: gradient }, { guard: finite });
+        if (g.every(Number.isFinite)) plain.step({ w: w2 }, { w: gradient });
+        finite.dispose();
+        gradient.dispose();
+      }
+      expect([...w1.value.dataSync()]).toEqual([...w2.value.dataSync()]);
+      expect(guarded.iterations).toBe(2);
+      expect(guarded.iterations).toBe(plain.iterations);
+    }
+  });
+
+  it("settle() reads the device count once; the count survives state() and a reload", async () => {
+    const w = variable(tensor([1]), { name: "w" });
+    const optimizer = adam();
+    const g = tensor([1]);
+    for (const ok of [true, false, true]) {
+      const guard = tensor(ok);
+      optimizer.step({ w }, { w: g }, { guard });
+      guard.dispose();
+    }
+    optimizer.step({ w }, { w: g });
+    expect(await optimizer.settle()).toBe(3);
+    expect(optimizer.state().iterations).toBe(3);
+    expect(() => optimizer.step({ w }, { w: g }, { guard: tensor([1]) })).toThrow("adam.step (argument 'guard'): expected a bool scalar tensor, got float32 of shape [1]");
   });
 });

@@ -36,6 +36,10 @@ export class Rmsprop extends Optimizer {
     checkRange(this.name, "momentum", this.momentum, { min: 0, max: 1, maxExclusive: true });
   }
 
+  protected override slotNames(): readonly string[] {
+    return ["squareAvg", ...(this.centered ? ["gradAvg"] : []), ...(this.momentum === 0 ? [] : ["buffer"])];
+  }
+
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay }: Hyper): { value: Tensor; slots: Slots } {
     const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
     const zero = g.mul(0);

@@ -35,6 +35,10 @@ export class Sgd extends Optimizer {
     }
   }
 
+  protected override slotNames(): readonly string[] {
+    return this.momentum === 0 ? [] : ["velocity"];
+  }
+
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay }: Hyper): { value: Tensor; slots: Slots } {
     const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
     if (this.momentum === 0) return { value: value.sub(g.mul(lr)), slots: {} };

@@ -1,4 +1,5 @@
 import { noGrad } from "@neurite/autograd";
+import { DataLoader } from "@neurite/data-loaders";
 import type { Module } from "@neurite/layers";
 import type { Loss } from "@neurite/losses";
 import { ArgumentError, concat, keep, Tensor, tidy } from "@neurite/tensor-core";
@@ -29,7 +30,7 @@ export async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promis
 }
 
 /** Adds one batch's scalar values, weighted by the batch size, to running totals. */
-export async function accumulate(totals: Map<string, number>, values: ReadonlyMap<string, Tensor>, size: number): Promise<void> {
+async function accumulate(totals: Map<string, number>, values: ReadonlyMap<string, Tensor>, size: number): Promise<void> {
   for (const [name, t] of values) {
     const value = (await t.data())[0]!;
     totals.set(name, (totals.get(name) ?? 0) + value * size);
@@ -45,7 +46,9 @@ export async function accumulate(totals: Map<string, number>, values: ReadonlyMa
  * ```
  */
 export async function evaluate(model: Module, data: TrainingData, options: EvaluateOptions): Promise<Logs> {
-  const loader = await toLoader("evaluate", data, { batchSize: options.batchSize ?? 256, shuffle: false, labels: options.labels });
+  // A DataLoader brings its own batch size; the default applies to the other kinds of data only.
+  const batchSize = options.batchSize ?? (data instanceof DataLoader ? undefined : 256);
+  const loader = await toLoader("evaluate", data, { batchSize, shuffle: false, labels: options.labels });
   const totals = new Map<string, number>();
   let count = 0;
   await inEvalMode(model, async () => {
@@ -95,7 +98,7 @@ export async function predict(model: Module, x: Tensor | TrainingData, options: 
         }),
       );
     }
-    const loader = await toLoader("predict", x, { batchSize, shuffle: false });
+    const loader = await toLoader("predict", x, { batchSize: x instanceof DataLoader && options.batchSize === undefined ? undefined : batchSize, shuffle: false });
     const parts: Tensor[] = [];
     try {
       for await (const batch of loader) {

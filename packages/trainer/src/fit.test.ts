@@ -1,5 +1,5 @@
 import { cpu } from "@neurite/backend-cpu";
-import { courseNotesTable, fromArrays, standardize, xor } from "@neurite/data-loaders";
+import { DataLoader, courseNotesTable, fromArrays, standardize, xor } from "@neurite/data-loaders";
 import { dense, sequential, type Module } from "@neurite/layers";
 import { binaryAccuracy, binaryCrossEntropy, l2, mse } from "@neurite/losses";
 import { adam, sgd } from "@neurite/optimizers";
@@ -125,6 +125,17 @@ describe("fit", () => {
     );
     // @ts-expect-error: checking the run-time guard
     await expect(fit(model, studentsData(), { loss: mse, optimizer: sgd(), epochs: 1, mode: "online" })).rejects.toThrow("unknown mode");
+    model.dispose();
+  });
+
+  it("evaluates and predicts a ready DataLoader with its own batch size (a default batch size refused it)", async () => {
+    const model = studentsModel();
+    const loader = new DataLoader(studentsData(), { batchSize: 3 });
+    const { loss } = await evaluate(model, loader, { loss: mse });
+    expect(loss).toBeCloseTo((await evaluate(model, studentsData(), { loss: mse })).loss!, 6);
+    const predictions = await predict(model, loader);
+    expect(predictions.shape).toEqual([8, 1]);
+    predictions.dispose();
     model.dispose();
   });
 

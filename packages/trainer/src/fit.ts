@@ -1,12 +1,13 @@
 import type { DataLoader } from "@neurite/data-loaders";
 import type { Module } from "@neurite/layers";
-import type { Loss, Regularizer } from "@neurite/losses";
+import { deferInputChecks, type Loss, type Regularizer } from "@neurite/losses";
 import type { Optimizer } from "@neurite/optimizers";
 import { ArgumentError, keep, setSeed, tidy, type Tensor } from "@neurite/tensor-core";
 import type { Callback, Logs, TrainingContext } from "./callbacks/callback.js";
 import { toLoader, type Mode, type TrainingData } from "./data.js";
-import { TrainingError } from "./errors.js";
-import { accumulate, evaluate, type Metric } from "./evaluate.js";
+import { evaluate, type Metric } from "./evaluate.js";
+import { Interval, type IntervalReport, type NonFinitePolicy } from "./interval.js";
+import { seedDropout } from "./seeding.js";
 import { computeGradients, trainable, updateNorm } from "./step.js";
 
 export interface FitOptions {
@@ -21,7 +22,11 @@ export interface FitOptions {
   readonly batchSize?: number;
   /** Visit the samples in a new seeded order every epoch. Default true. */
   readonly shuffle?: boolean;
-  /** Seeds the shuffling and the global random stream (dropout), so a run repeats bit for bit. */
+  /**
+   * Seeds the shuffling and gives every Dropout layer without a seed of its own a stream derived from it for
+   * this run, so a run repeats bit for bit — also while other `fit` calls run at the same time. Also seeds the
+   * global random stream, for custom layers that draw from it.
+   */
   readonly seed?: number;
   /** Labels as float32 (default) or int32 class indices, as the loss expects. */
   readonly labels?: "float32" | "int32";
@@ -34,10 +39,23 @@ export interface FitOptions {
   readonly callbacks?: readonly Callback[];
   /** Stop after this many optimizer steps in all. */
   readonly maxSteps?: number;
-  /** Stop when one update moves the weights by less than this (L2 norm): "until the step is very small". */
+  /**
+   * Stop when one update moves the weights by less than this (L2 norm): "until the step is very small".
+   * Measuring it reads the device after every step.
+   */
   readonly minUpdate?: number;
-  /** What a NaN or infinite loss does: throw a TrainingError (default) or skip that update and go on. */
-  readonly onNonFinite?: "error" | "skip";
+  /**
+   * What a NaN or infinite loss or gradient does: throw a TrainingError naming the epoch, step and parameter
+   * (`"error"`, default), or skip that update — weights, optimizer state and step count untouched — and go on
+   * (`"skip"`). Either way the check runs on the device and is read at the next log point.
+   */
+  readonly onNonFinite?: NonFinitePolicy;
+  /**
+   * Read the running loss and metrics back every this many steps (and at the end of every epoch). Between
+   * log points a step never waits for the device; `onBatchEnd` gets `loss` only at log points. Default: at
+   * the end of every epoch only.
+   */
+  readonly logEvery?: number;
 }
 
 /** What `fit` returns: the logs of every epoch and why training ended. */
@@ -50,28 +68,44 @@ export interface History {
   readonly stopReason: string;
   /** Optimizer steps taken. */
   readonly steps: number;
-  /** Updates skipped because the loss was not finite (with `onNonFinite: "skip"`). */
+  /** Updates skipped because the loss or a gradient was not finite (with `onNonFinite: "skip"`). */
   readonly skipped: number;
 }
 
 function checkOptions(options: FitOptions): void {
   const op = "fit";
+  const given: unknown = options;
+  if (typeof given !== "object" || given === null) {
+    throw new ArgumentError({ op, argument: "options" }, "expected { loss, optimizer, epochs }, e.g. { loss: mse, optimizer: adam({ lr: 0.01 }), epochs: 10 }");
+  }
   if (typeof options.loss !== "function") throw new ArgumentError({ op, argument: "loss" }, "expected a loss function, e.g. mse from @neurite/losses");
+  const optimizer: unknown = options.optimizer;
+  if (typeof optimizer !== "object" || optimizer === null || typeof (optimizer as { step?: unknown }).step !== "function") {
+    throw new ArgumentError({ op, argument: "optimizer" }, `expected an optimizer, e.g. adam({ lr: 0.01 }) from @neurite/optimizers, got ${optimizer === null ? "null" : typeof optimizer}`);
+  }
   if (!Number.isInteger(options.epochs) || options.epochs < 1) {
     throw new ArgumentError({ op, argument: "epochs" }, `expected a positive integer, got ${String(options.epochs)}`);
   }
-  if (options.maxSteps !== undefined && (!Number.isInteger(options.maxSteps) || options.maxSteps < 1)) {
-    throw new ArgumentError({ op, argument: "maxSteps" }, `expected a positive integer, got ${options.maxSteps}`);
+  for (const name of ["maxSteps", "logEvery"] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new ArgumentError({ op, argument: name }, `expected a positive integer, got ${JSON.stringify(value)}`);
+    }
   }
-  if (options.minUpdate !== undefined && !(options.minUpdate > 0)) {
-    throw new ArgumentError({ op, argument: "minUpdate" }, `expected a positive number, got ${options.minUpdate}`);
+  if (options.minUpdate !== undefined && !(typeof options.minUpdate === "number" && options.minUpdate > 0)) {
+    throw new ArgumentError({ op, argument: "minUpdate" }, `expected a positive number, got ${JSON.stringify(options.minUpdate)}`);
+  }
+  const policy: unknown = options.onNonFinite;
+  if (policy !== undefined && policy !== "error" && policy !== "skip") {
+    throw new ArgumentError({ op, argument: "onNonFinite" }, `expected "error" or "skip", got ${JSON.stringify(policy)}`);
   }
 }
 
 /**
  * Trains `model` on `data`: for every batch, a forward pass, the loss, backpropagation and one optimizer
  * update; after every epoch, metrics, validation and callbacks. Every step runs in a memory scope, so the
- * number of live tensors after epoch 1 equals the number after epoch N.
+ * number of live tensors after epoch 1 equals the number after epoch N. Steps never wait for the device:
+ * the running loss, metrics and the finiteness checks stay there until the next log point (see `logEvery`).
  *
  * ```ts
  * const history = await fit(model, courseNotesTable(), {
@@ -90,6 +124,7 @@ export async function fit(model: Module, data: TrainingData, options: FitOptions
     seed: options.seed,
     labels: options.labels,
   });
+  if (loader.length === 0) throw emptyData();
   const callbacks = options.callbacks ?? [];
   const history: Logs[] = [];
   // An object, not a local, because `context.stop` sets it from callbacks.
@@ -97,6 +132,7 @@ export async function fit(model: Module, data: TrainingData, options: FitOptions
   const stopped = (): boolean => run.stopReason !== null;
   let steps = 0;
   let skipped = 0;
+  let attempted = 0;
   const context: TrainingContext = {
     model,
     optimizer: options.optimizer,
@@ -113,40 +149,75 @@ export async function fit(model: Module, data: TrainingData, options: FitOptions
       await hook?.apply(callback, args);
     }
   };
+  const interval = new Interval(options.onNonFinite ?? "error");
+  // With minUpdate every step is read anyway (its size decides), so every step is a log point.
+  const logEvery = options.minUpdate !== undefined ? 1 : options.logEvery;
+  /** Reads the interval back: throws what must stop training, else folds it into the epoch's totals. */
+  const flush = async (totals: EpochTotals): Promise<{ report: IntervalReport; loss: number }> => {
+    const report = await interval.read();
+    await options.optimizer.settle();
+    if (report.failure !== null) throw report.failure;
+    steps += report.steps;
+    skipped += report.skipped;
+    for (const [name, sum] of report.sums) totals.sums.set(name, (totals.sums.get(name) ?? 0) + sum);
+    totals.seen += report.seen;
+    return { report, loss: (report.sums.get("loss") ?? Number.NaN) / report.seen };
+  };
 
-  model.train();
-  await emit("onTrainBegin", context);
-  for (let epoch = 0; epoch < options.epochs && !stopped(); epoch++) {
-    await emit("onEpochBegin", epoch, context);
-    const totals = new Map<string, number>();
-    let seen = 0;
-    for await (const batch of epochBatches(loader, epoch)) {
-      const outcome = await trainStep(model, batch.x, batch.y, options, epoch, batch.index);
-      batch.dispose();
-      if (outcome === "skipped") {
-        skipped++;
-        continue;
+  const restoreDropout = seedDropout(model, options.seed);
+  try {
+    model.train();
+    await emit("onTrainBegin", context);
+    for (let epoch = 0; epoch < options.epochs && !stopped(); epoch++) {
+      await emit("onEpochBegin", epoch, context);
+      const totals: EpochTotals = { sums: new Map(), seen: 0 };
+      let batches = 0;
+      for await (const batch of epochBatches(loader, epoch)) {
+        let norm: Tensor | null;
+        try {
+          norm = trainStep(model, batch.x, batch.y, options, interval, epoch, batch.index, batch.size);
+        } finally {
+          batch.dispose();
+        }
+        let update = Number.NaN;
+        if (norm !== null) {
+          try {
+            update = (await norm.data())[0]!;
+          } finally {
+            norm.dispose();
+          }
+        }
+        attempted++;
+        batches++;
+        let loss: number | undefined;
+        let went = true;
+        if (logEvery !== undefined && batches % logEvery === 0) {
+          const { report, loss: mean } = await flush(totals);
+          loss = mean;
+          went = report.steps > 0;
+        }
+        await emit("onBatchEnd", { epoch, step: batch.index, iteration: attempted, size: batch.size, loss }, context);
+        if (options.maxSteps !== undefined && attempted >= options.maxSteps) context.stop("maxSteps");
+        if (options.minUpdate !== undefined && went && update < options.minUpdate) context.stop("minUpdate");
+        if (stopped()) break;
       }
-      steps++;
-      await accumulate(totals, outcome.metrics, batch.size);
-      for (const t of outcome.metrics.values()) t.dispose();
-      seen += batch.size;
-      await emit("onBatchEnd", { epoch, step: batch.index, iteration: steps, size: batch.size, loss: outcome.loss }, context);
-      if (options.maxSteps !== undefined && steps >= options.maxSteps) context.stop("maxSteps");
-      if (options.minUpdate !== undefined && outcome.update < options.minUpdate) context.stop("minUpdate");
-      if (stopped()) break;
+      if (batches === 0) throw emptyData();
+      if (interval.pending > 0) await flush(totals);
+      const logs: Record<string, number> = Object.fromEntries([...totals.sums].map(([name, total]) => [name, total / Math.max(totals.seen, 1)]));
+      if (options.validation !== undefined) {
+        const validation = await evaluate(model, options.validation, {
+          loss: options.loss,
+          ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+          ...(options.labels === undefined ? {} : { labels: options.labels }),
+        });
+        for (const [name, value] of Object.entries(validation)) logs[`val_${name}`] = value;
+      }
+      history.push(logs);
+      await emit("onEpochEnd", epoch, logs, context);
     }
-    const logs: Record<string, number> = Object.fromEntries([...totals].map(([name, total]) => [name, total / Math.max(seen, 1)]));
-    if (options.validation !== undefined) {
-      const validation = await evaluate(model, options.validation, {
-        loss: options.loss,
-        ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
-        ...(options.labels === undefined ? {} : { labels: options.labels }),
-      });
-      for (const [name, value] of Object.entries(validation)) logs[`val_${name}`] = value;
-    }
-    history.push(logs);
-    await emit("onEpochEnd", epoch, logs, context);
+  } finally {
+    interval.dispose();
+    restoreDropout();
   }
   const stopReason = run.stopReason ?? "epochs";
   await emit("onTrainEnd", context);
@@ -156,48 +227,49 @@ export async function fit(model: Module, data: TrainingData, options: FitOptions
   return { epochs: history, series, stopReason, steps, skipped };
 }
 
+/** An epoch's loss and metrics summed over its samples, and how many samples. */
+interface EpochTotals {
+  readonly sums: Map<string, number>;
+  seen: number;
+}
+
+function emptyData(): ArgumentError {
+  return new ArgumentError(
+    { op: "fit", argument: "data" },
+    "the data yields no batch (no samples, or dropLast with a batch larger than the data); there is nothing to train on",
+  );
+}
+
 function epochBatches(loader: DataLoader, epoch: number): AsyncIterable<{ x: Tensor; y: Tensor; size: number; index: number; dispose(): void }> {
   return { [Symbol.asyncIterator]: () => loader.batches(epoch) };
 }
 
-interface StepOutcome {
-  readonly loss: number;
-  /** The update's L2 norm (NaN unless `minUpdate` is set). */
-  readonly update: number;
-  /** This batch's loss and metrics, owned by the caller. */
-  readonly metrics: Map<string, Tensor>;
-}
-
-/** One update: gradients, a finiteness check, the optimizer step, and the batch's metrics. */
-async function trainStep(model: Module, x: Tensor, y: Tensor, options: FitOptions, epoch: number, step: number): Promise<StepOutcome | "skipped"> {
-  const gradients = computeGradients(model, x, y, options.loss, options.regularizer);
+/**
+ * One update, without reading anything back: gradients and the loss's input checks, a guard computed on the
+ * device (every gradient finite, the inputs accepted), the guarded optimizer step, and the batch's loss and
+ * metrics added to the interval. Returns the update's L2 norm (for the caller to read) when `minUpdate` asks
+ * for it, else null.
+ */
+function trainStep(model: Module, x: Tensor, y: Tensor, options: FitOptions, interval: Interval, epoch: number, step: number, size: number): Tensor | null {
+  const { value: gradients, checks } = deferInputChecks(() => computeGradients(model, x, y, options.loss, options.regularizer));
+  let guard: Tensor | undefined;
+  let before: Record<string, Tensor> | null = null;
   try {
-    const loss = (await gradients.loss.data())[0]!;
-    if (!Number.isFinite(loss)) {
-      if (options.onNonFinite === "skip") return "skipped";
-      throw new TrainingError(
-        `the loss became ${loss} at epoch ${epoch}, step ${step}; lower the learning rate, check the data for NaN, or pass onNonFinite: "skip"`,
-        epoch,
-        step,
-      );
-    }
+    guard = interval.guard(epoch, step, gradients.loss, gradients.grads, checks);
     const parameters = trainable(model);
-    const before = options.minUpdate === undefined ? null : tidy(() => Object.fromEntries(Object.entries(parameters).map(([n, v]) => [n, keep(v.value.clone())])));
-    options.optimizer.step(parameters, gradients.grads);
-    let update = Number.NaN;
-    if (before !== null) {
-      const norm = updateNorm(before, parameters);
-      update = (await norm.data())[0]!;
-      norm.dispose();
-      for (const t of Object.values(before)) t.dispose();
-    }
-    const metrics = tidy(() => {
-      const out = new Map<string, Tensor>([["loss", keep(gradients.loss.clone())]]);
-      for (const [name, metric] of Object.entries(options.metrics ?? {})) out.set(name, keep(metric(gradients.predictions, y)));
-      return out;
+    before = options.minUpdate === undefined ? null : tidy(() => Object.fromEntries(Object.entries(parameters).map(([n, v]) => [n, keep(v.value.clone())])));
+    options.optimizer.step(parameters, gradients.grads, { guard });
+    const stepGuard = guard;
+    tidy(() => {
+      const values = new Map<string, Tensor>([["loss", gradients.loss]]);
+      for (const [name, metric] of Object.entries(options.metrics ?? {})) values.set(name, metric(gradients.predictions, y));
+      interval.add(values, stepGuard, size);
     });
-    return { loss, update, metrics };
+    return before === null ? null : updateNorm(before, parameters);
   } finally {
+    for (const c of checks) if (!c.values.isDisposed) c.values.dispose();
+    guard?.dispose();
+    for (const t of Object.values(before ?? {})) t.dispose();
     gradients.dispose();
   }
 }

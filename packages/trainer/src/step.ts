@@ -18,15 +18,22 @@ export interface Gradients {
 export function computeGradients(model: Module, x: Tensor, y: Tensor, loss: Loss, regularizer: Regularizer | undefined): Gradients {
   const parameters = trainable(model);
   let predictions: Tensor | undefined;
-  const [value, grads] = valueAndGrad((_params: Record<string, Variable>) => {
-    const output = model.forward(x);
-    // Kept out of the traced scope so metrics can be computed from the same forward pass.
-    predictions = keep(output.clone());
-    const error = loss(output, y);
-    if (regularizer === undefined) return error;
-    const weights = Object.fromEntries(Object.entries(parameters).map(([name, v]) => [name, v.value]));
-    return error.add(regularizer(weights));
-  })(parameters);
+  let value: Tensor;
+  let grads: Record<string, Tensor>;
+  try {
+    [value, grads] = valueAndGrad((_params: Record<string, Variable>) => {
+      const output = model.forward(x);
+      // Kept out of the traced scope so metrics can be computed from the same forward pass.
+      predictions = keep(output.clone());
+      const error = loss(output, y);
+      if (regularizer === undefined) return error;
+      return error.add(regularizer(parameters));
+    })(parameters);
+  } catch (error) {
+    // A loss that throws (a shape mismatch, a refused input) must not leave the kept predictions behind.
+    predictions?.dispose();
+    throw error;
+  }
   const owned = predictions!;
   return {
     loss: value,

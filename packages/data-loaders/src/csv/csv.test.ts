@@ -248,6 +248,12 @@ describe("csv bad input", () => {
     expect([open.reason, open.line]).toEqual(["quote", 3]);
   });
 
+  test("a quote that never closes is reported as such, not as the ragged row it swallows", async () => {
+    const open = await dataError(readCsv('a,b\n1,2\n"3,4\n5,6\n', { labels: "b" }));
+    expect([open.reason, open.line, open.column]).toEqual(["quote", 3, "a"]);
+    expect(open.message).toContain("a quoted field never closes");
+  });
+
   test("a value outside float32 is refused", async () => {
     expect((await dataError(readCsv("a,y\n1e39,1\n", { labels: "y" }))).message).toContain("outside the float32 range");
   });

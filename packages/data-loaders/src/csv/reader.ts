@@ -270,17 +270,18 @@ export class CsvRowReader {
   #row(t: CsvTokenizer): void {
     this.#dataRows++;
     const source = this.#source;
-    if (t.count !== this.#fieldCount) {
-      const names = this.#names.length <= 8 ? ` (${this.#names.join(", ")})` : "";
-      this.#reject(new DataError("ragged-row", { op: OP, source, line: t.rowLine }, `row has ${t.count} fields, expected ${this.#fieldCount}${names}`));
-      return;
-    }
+    // Quotes first: a quote that never closes swallows the rest of the file, which would also look ragged.
     if (t.unclosed || t.badQuote >= 0) {
       const field = t.unclosed ? t.count - 1 : t.badQuote;
       const message = t.unclosed
         ? "a quoted field never closes; expected a closing quote (\")"
         : "text after a closing quote; expected a delimiter or a line break after it (write a quote inside a quoted field as \"\")";
       this.#reject(new DataError("quote", { op: OP, source, line: t.lines[field]!, column: this.#display(field) }, message));
+      return;
+    }
+    if (t.count !== this.#fieldCount) {
+      const names = this.#names.length <= 8 ? ` (${this.#names.join(", ")})` : "";
+      this.#reject(new DataError("ragged-row", { op: OP, source, line: t.rowLine }, `row has ${t.count} fields, expected ${this.#fieldCount}${names}`));
       return;
     }
     const slots = this.#slots!;

@@ -26,7 +26,11 @@ export interface BatchLogs {
   /** Optimizer steps since training began. */
   readonly iteration: number;
   readonly size: number;
-  readonly loss: number;
+  /**
+   * The mean training loss since the previous log point, at log points only (see `logEvery`); undefined
+   * between them, where reading it would make every step wait for the device.
+   */
+  readonly loss: number | undefined;
 }
 
 /**

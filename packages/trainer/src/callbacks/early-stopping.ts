@@ -59,8 +59,9 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
         }
         return;
       }
-      if (++wait > patience) {
-        context.stop(`earlyStopping: ${monitor.name} did not improve for ${patience} epochs (best ${best?.toPrecision(4)} at epoch ${bestEpoch})`);
+      // The `patience`-th epoch in a row without improvement is the last one (Keras counts the same way).
+      if (++wait >= patience) {
+        context.stop(`earlyStopping: ${monitor.name} did not improve for ${wait} epochs (best ${best?.toPrecision(4)} at epoch ${bestEpoch})`);
       }
     },
     onTrainEnd(context) {

@@ -2,7 +2,7 @@ import type { BatchLogs, Callback, Logs } from "./callback.js";
 
 /** What a progress listener receives: one event per batch, per epoch, and at the end. */
 export type ProgressEvent =
-  | { readonly type: "batch"; readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number | undefined; readonly loss: number }
+  | { readonly type: "batch"; readonly epoch: number; readonly epochs: number; readonly step: number; readonly steps: number | undefined; readonly loss: number | undefined }
   | { readonly type: "epoch"; readonly epoch: number; readonly epochs: number; readonly logs: Logs; readonly seconds: number }
   | { readonly type: "end"; readonly epochs: number; readonly history: readonly Logs[] };
 
@@ -15,12 +15,15 @@ export type ProgressEvent =
  */
 export function progress(listener: (event: ProgressEvent) => void): Callback {
   let started = 0;
+  // The latest loss read back (at a log point), shown until the next one.
+  let loss: number | undefined;
   return {
     onEpochBegin() {
       started = performance.now();
     },
     onBatchEnd(logs: BatchLogs, context) {
-      listener({ type: "batch", epoch: logs.epoch, epochs: context.epochs, step: logs.step, steps: context.stepsPerEpoch, loss: logs.loss });
+      loss = logs.loss ?? loss;
+      listener({ type: "batch", epoch: logs.epoch, epochs: context.epochs, step: logs.step, steps: context.stepsPerEpoch, loss });
     },
     onEpochEnd(epoch, logs, context) {
       listener({ type: "epoch", epoch, epochs: context.epochs, logs, seconds: (performance.now() - started) / 1000 });
@@ -66,7 +69,7 @@ export function progressBar(options: { readonly output?: Output; readonly width?
       const fraction = event.steps === undefined ? 0 : (event.step + 1) / event.steps;
       const filled = Math.round(fraction * width);
       const bar = event.steps === undefined ? "" : `[${"=".repeat(filled)}${" ".repeat(width - filled)}] `;
-      output.write(`\repoch ${event.epoch + 1}/${event.epochs} ${bar}loss ${event.loss.toFixed(4)}`);
+      output.write(`\repoch ${event.epoch + 1}/${event.epochs} ${bar}${event.loss === undefined ? "" : `loss ${event.loss.toFixed(4)}`}`);
     } else if (event.type === "epoch" && ((event.epoch + 1) % every === 0 || event.epoch + 1 === event.epochs)) {
       output.write(`${live ? "\r\x1b[K" : ""}epoch ${event.epoch + 1}/${event.epochs} (${event.seconds.toFixed(1)} s) ${formatLogs(event.logs)}\n`);
     }

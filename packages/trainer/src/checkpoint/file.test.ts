@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { watch } from "node:fs";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +8,7 @@ import { cpu } from "@neurite/backend-cpu";
 import { randomNormal, setBackend } from "@neurite/tensor-core";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileStorage } from "./file-storage.js";
 import { loadCheckpointFile, saveCheckpointFile } from "./file.js";
 import { CheckpointError, encodeCheckpoint } from "./format.js";
 
@@ -83,4 +84,37 @@ describe("checkpoint files", () => {
     // At least two kills landed inside a save (a torn temporary file was left behind).
     expect(interrupted).toBe(2);
   }, 60_000);
+
+  it("the next save removes the temporary files of killed saves, and keeps a live save's", async () => {
+    const dir = join(folder, "orphans");
+    await mkdir(dir);
+    const path = join(dir, "model.nrt");
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const names = {
+      killed: `.model.nrt.${dead}.1700000000000.tmp`,
+      live: `.model.nrt.${process.pid}.${Date.now()}.tmp`,
+      stale: `.model.nrt.${process.pid}.1600000000000.tmp`,
+      otherCheckpoint: `.other.nrt.${dead}.1700000000000.tmp`,
+      unrelated: "notes.tmp",
+    };
+    for (const name of Object.values(names)) await writeFile(join(dir, name), "partial");
+    // Untouched for two hours: no save still runs that slowly.
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(join(dir, names.stale), old, old);
+    await saveCheckpointFile(path, await encodeCheckpoint({ w: randomNormal([2], { seed: 1 }) }));
+    expect((await readdir(dir)).sort()).toEqual([names.live, names.otherCheckpoint, "model.nrt", "notes.tmp"].sort());
+  });
+
+  it("file-system errors of saves and loads are CheckpointErrors naming the path, with the fs error as cause", async () => {
+    const nowhere = join(folder, "no-such-folder", "model.nrt");
+    const error: unknown = await saveCheckpointFile(nowhere, new Uint8Array(8)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckpointError);
+    expect((error as Error).message).toMatch(/^checkpoint \(argument '.*no-such-folder\/model\.nrt'\): cannot create a temporary file next to it: ENOENT/);
+    expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe("ENOENT");
+    // fileStorage: no checkpoint yet is null; a path that is a folder is an error naming it.
+    expect(await fileStorage(join(folder, "not-yet.nrt")).load()).toBeNull();
+    const folderError: unknown = await fileStorage(folder).load().catch((e: unknown) => e);
+    expect(folderError).toBeInstanceOf(CheckpointError);
+    expect((folderError as Error).message).toContain("cannot read the file: EISDIR");
+  });
 });

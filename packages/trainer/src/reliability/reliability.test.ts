@@ -1,0 +1,32 @@
+import { cpu } from "@neurite/backend-cpu";
+import { memory, setBackend } from "@neurite/tensor-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { table } from "./index.js";
+
+beforeAll(async () => {
+  await setBackend(cpu());
+});
+
+/**
+ * The reliability table: every bad input is refused with its error class and a message holding its key
+ * words, changes none of the state it names, and leaves no tensor behind.
+ */
+describe.each(Object.entries(table))("reliability: %s", (_area, rows) => {
+  it.each(rows.map((row) => [row.name, row] as const))("%s", async (_name, row) => {
+    const { act, state, cleanup } = await row.arrange();
+    const before = await state?.();
+    const tensors = memory().tensors;
+    let refused: unknown = null;
+    try {
+      await act();
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, "the call must be refused").toBeInstanceOf(row.error);
+    const message = (refused as Error).message;
+    for (const word of row.words) expect(message).toContain(word);
+    expect(memory().tensors, "a refusal leaves no tensor behind").toBe(tensors);
+    if (state !== undefined) expect(await state()).toEqual(before);
+    cleanup?.();
+  });
+});
