@@ -57,10 +57,10 @@ async function run(argv: readonly string[]): Promise<number> {
   const weights = summary(model, settings.model === "cnn" ? [28, 28, 1] : [784]).totalParameters;
   const out = process.stdout;
   out.write(`Neurite digits: ${settings.model.toUpperCase()} (${weights.toLocaleString("en-US")} weights) on ${backend}\n`);
-  out.write(`${digits.train.length} training, ${digits.validation.length} validation and ${digits.test.length} test digits · ${describe(settings)}\n`);
+  out.write(`${digits.train.length} training, ${digits.validation.length} validation and ${digits.test.length} test digits\n${describe(settings)}\n`);
   if (saved !== null) {
-    const where = start.step > 0 ? `epoch ${start.completed + 1}, step ${start.step + 1}` : `epoch ${start.completed + 1}`;
-    out.write(start.completed < epochs ? `Resuming ${saved.path} at ${where} of ${epochs}\n` : `${saved.path} has finished its ${start.completed} epochs; pass a larger --epochs to go on\n`);
+    const where = `epoch ${start.completed + 1} of ${epochs}${start.step > 0 ? `, step ${start.step + 1}` : ""}`;
+    out.write(start.completed < epochs ? `Resuming ${saved.path} at ${where}\n` : `${saved.path} has finished its ${start.completed} epochs; pass a larger --epochs to go on\n`);
   }
   out.write("\n");
 

@@ -136,10 +136,12 @@ export class ProgressBar {
     const tail = ` ETA ${formatDuration(eta)}${formatMetrics(running)}${this.#samples === 0 ? "" : ` - ${this.#rate()} samples/s`}`;
     const columns = this.#output.columns ?? 100;
     const head = this.#counter();
-    // The bar gives up cells first, so the line never wraps (a wrapped line cannot be redrawn in place).
-    const width = Math.max(10, Math.min(BAR, columns - 1 - head.length - 3 - tail.length));
+    // The bar gives up cells first, so the line never wraps (a wrapped line cannot be redrawn in place); the
+    // last columns stay free for the terminal's echo of a ^C.
+    const room = columns - 3;
+    const width = Math.max(10, Math.min(BAR, room - head.length - 3 - tail.length));
     let line = `${head} ${drawBar(this.#done, this.#total, width)}${tail}`;
-    if (line.length > columns - 1) line = line.slice(0, columns - 1);
+    if (line.length > room) line = line.slice(0, room);
     this.#output.write(`\r\x1b[K${line}`);
   }
 }

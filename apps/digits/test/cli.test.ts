@@ -210,7 +210,7 @@ describe("Ctrl-C", () => {
     const resumed = await cli(["--resume", "stopped.ckpt"]);
     expect(resumed.stderr).toBe("");
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain(`Resuming stopped.ckpt at epoch 1, step ${step + 1} of 1`);
+    expect(resumed.stdout).toContain(`Resuming stopped.ckpt at epoch 1 of 1, step ${step + 1}`);
     expect([...resumed.stdout.matchAll(EPOCH_LINE)].map((m) => [m[3], m[4]])).toEqual([["600", "600"]]);
     expect(testRow(resumed.stdout).accuracy).toBeGreaterThan(0.5);
   }, 90_000);
