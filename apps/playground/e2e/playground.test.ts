@@ -1,0 +1,131 @@
+/**
+ * The playground as a person uses it: built, served from 127.0.0.1, and driven in headless Chromium. Any page
+ * error, console error or failed request fails the test; screenshots land in artifacts/ (git-ignored).
+ */
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build, preview, type PreviewServer } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const artifacts = fileURLToPath(new URL("../artifacts/", import.meta.url));
+
+let server: PreviewServer | undefined;
+let browser: Browser | undefined;
+let origin: string;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  await build({ root, logLevel: "warn" });
+  server = await preview({ root, logLevel: "warn", preview: { host: "127.0.0.1", port: 0, strictPort: false } });
+  origin = server.resolvedUrls!.local[0]!.replace(/\/$/, "");
+  const launched = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--enable-unsafe-webgpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"],
+  });
+  browser = launched;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Watched {
+  readonly page: Page;
+  readonly problems: string[];
+}
+
+/** A new page that records every page error, console error, failed request and request off the origin. */
+async function open(path: string, viewport: { width: number; height: number }): Promise<Watched> {
+  const page = await browser!.newPage({ viewport, deviceScaleFactor: viewport.width < 600 ? 2 : 1 });
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) problems.push(`request off the origin: ${url}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(`${origin}${path}`);
+  return { page, problems };
+}
+
+const number = async (page: Page, id: string): Promise<number> => Number(await page.locator(`#${id}`).textContent());
+
+/** A fingerprint of the boundary canvas's pixels. */
+const boundaryPixels = (page: Page): Promise<string> => page.locator("#boundary").evaluate((c: HTMLCanvasElement) => c.toDataURL());
+
+async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string): Promise<void> {
+  await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain(backend === "webgpu" ? "WebGPU" : "CPU");
+  expect(await page.locator(`#backend-${backend}`).isChecked()).toBe(true);
+  await page.selectOption("#dataset", "spirals");
+  await expect.poll(() => page.locator("#train-loss").textContent(), { timeout: 30_000 }).toMatch(/^\d/);
+  const lossBefore = await number(page, "train-loss");
+  const pixelsBefore = await boundaryPixels(page);
+  await page.click("#train");
+  await expect.poll(() => number(page, "steps"), { timeout: 60_000 }).toBeGreaterThan(backend === "webgpu" ? 80 : 300);
+  await page.click("#train");
+  await expect.poll(() => page.locator("body").getAttribute("data-training"), { timeout: 20_000 }).toBe("idle");
+  // Step once by hand: the step count moves by exactly one.
+  const steps = await number(page, "steps");
+  await page.click("#step");
+  await expect.poll(() => number(page, "steps"), { timeout: 20_000 }).toBe(steps + 1);
+  const lossAfter = await number(page, "train-loss");
+  expect(lossAfter).toBeLessThan(lossBefore * 0.8);
+  expect(await boundaryPixels(page)).not.toBe(pixelsBefore);
+  await page.screenshot({ path: `${artifacts}${shot}.png` });
+  await page.locator("#plane-controls").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}${shot}-controls.png` });
+}
+
+describe("the playground in Chromium", () => {
+  it("trains on the spirals with WebGPU: the loss falls and the boundary changes", async () => {
+    const { page, problems } = await open("/", { width: 1280, height: 900 });
+    await trainSpirals(page, "webgpu", "desktop-webgpu");
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("does the same on the CPU, chosen with the switch", async () => {
+    const { page, problems } = await open("/", { width: 390, height: 844 });
+    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("WebGPU");
+    await page.click("label[for=backend-cpu]");
+    await trainSpirals(page, "cpu", "phone-cpu");
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("reads a digit drawn on the pad after training on MNIST in the page", async () => {
+    const { page, problems } = await open("/?backend=cpu", { width: 1280, height: 900 });
+    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("CPU");
+    await page.click("#train-digits");
+    await expect.poll(() => page.locator("#digits-status").textContent(), { timeout: 90_000 }).toMatch(/right on \d+ test digits/);
+    const pad = (await page.locator("#pad").boundingBox())!;
+    // A "7": a bar across the top, then a stroke down to the lower left.
+    const at = (x: number, y: number): [number, number] => [pad.x + x * pad.width, pad.y + y * pad.height];
+    await page.mouse.move(...at(0.25, 0.2));
+    await page.mouse.down();
+    for (const [x, y] of [[0.5, 0.2], [0.75, 0.2], [0.62, 0.5], [0.5, 0.8]] as const) await page.mouse.move(...at(x, y), { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator("#digit-prediction").textContent(), { timeout: 10_000 }).toMatch(/^\d$/);
+    const percents = await page.locator("#bars .value").allTextContents();
+    expect(percents).toHaveLength(10);
+    const total = percents.reduce((sum, p) => sum + Number(p.replace("%", "")), 0);
+    expect(total).toBeGreaterThan(95);
+    expect(total).toBeLessThan(105);
+    await page.locator(".digits").screenshot({ path: `${artifacts}digit-pad.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator("#train-digits").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${artifacts}phone-digit-pad.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
