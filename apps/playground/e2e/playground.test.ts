@@ -2,8 +2,12 @@
  * The playground as a person uses it: built, served from 127.0.0.1, and driven in headless Chromium. Any page
  * error, console error or failed request fails the test; screenshots land in artifacts/ (git-ignored).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { cpu } from "@neurite/backend-cpu";
+import { conv2d, dense, dropout, flatten, maxPool2d, sequential } from "@neurite/layers";
+import { setBackend } from "@neurite/tensor-core";
+import { saveTraining } from "@neurite/trainer";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,6 +90,22 @@ async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string)
   await page.screenshot({ path: `${artifacts}${shot}-controls.png` });
 }
 
+/** A checkpoint of apps/digits' CNN (its models.ts), written by the trainer's saveTraining as the CLI does. */
+async function cnnCheckpoint(path: string): Promise<void> {
+  await setBackend(cpu());
+  const model = sequential([
+    conv2d(1, 8, 3, { activation: "relu", init: "heNormal", seed: 1 }),
+    maxPool2d(2),
+    conv2d(8, 16, 3, { activation: "relu", init: "heNormal", seed: 2 }),
+    maxPool2d(2),
+    flatten(),
+    dropout(0.25),
+    dense(400, 10, { seed: 3 }),
+  ]);
+  writeFileSync(path, await saveTraining(model, null, { app: "neurite-digits", epoch: 1 }));
+  model.dispose();
+}
+
 describe("the playground in Chromium", () => {
   it("trains on the spirals with WebGPU: the loss falls and the boundary changes", async () => {
     const { page, problems } = await open("/", { width: 1280, height: 900 });
@@ -122,10 +142,29 @@ describe("the playground in Chromium", () => {
     expect(total).toBeGreaterThan(95);
     expect(total).toBeLessThan(105);
     await page.locator(".digits").screenshot({ path: `${artifacts}digit-pad.png` });
+    // With the keyboard only: Delete clears, the arrows draw a stroke down (a "1").
+    await page.focus("#pad");
+    await page.keyboard.press("Delete");
+    await expect.poll(() => page.locator("#digit-prediction").textContent()).toBe("?");
+    for (let i = 0; i < 14; i++) await page.keyboard.press("ArrowDown");
+    await expect.poll(() => page.locator("#digit-prediction").textContent(), { timeout: 10_000 }).toMatch(/^\d$/);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator("#train-digits").scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${artifacts}phone-digit-pad.png` });
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("loads a checkpoint file of apps/digits and reads a test digit with it", async () => {
+    const file = `${artifacts}cnn.nrt`;
+    await cnnCheckpoint(file);
+    const { page, problems } = await open("/?backend=cpu", { width: 1280, height: 900 });
+    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("CPU");
+    await page.setInputFiles("#checkpoint", file);
+    await expect.poll(() => page.locator("#digits-status").textContent(), { timeout: 30_000 }).toBe("CNN 3×3 conv ×8, 3×3 conv ×16, 10, loaded from cnn.nrt after 1 epoch");
+    await page.click("#sample-digit");
+    await expect.poll(() => page.locator("#digit-prediction").textContent(), { timeout: 30_000 }).toMatch(/^\d$/);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

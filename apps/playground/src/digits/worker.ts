@@ -12,7 +12,8 @@ import { useBackend, type WorkerScope } from "../backend.js";
 import { trainStep } from "../model.js";
 import { digitSets } from "./dataset.js";
 import { PIXELS } from "./format.js";
-import { describeWidths, digitModel, modelFromCheckpoint } from "./model.js";
+import { modelFromCheckpoint } from "./checkpoint.js";
+import { digitModel } from "./model.js";
 import type { DigitsReply, DigitsRequest } from "./protocol.js";
 
 const EPOCHS = 3;
@@ -24,6 +25,8 @@ const post = (reply: DigitsReply, transfer: Transferable[] = []): void => {
 };
 
 let model: Module | null = null;
+/** The shape a drawn digit takes for this model: flat for an MLP, an image for a CNN. */
+let inputShape: readonly number[] = [1, PIXELS];
 let description = "";
 let sets: { train: InMemoryDataset; test: InMemoryDataset } | null = null;
 let queue: Promise<void> = Promise.resolve();
@@ -69,27 +72,27 @@ async function train(url: string): Promise<void> {
   optimizer.dispose();
   next.eval();
   const testAccuracy = await accuracy(next, test);
-  replace(next, `MLP ${describeWidths([PIXELS, 128, 10])}, trained here on ${trainSet.length} digits: ${(testAccuracy * 100).toFixed(1)}% right on ${test.length} test digits`);
+  replace(next, [1, PIXELS], `MLP ${PIXELS} → 128 → 10, trained here on ${trainSet.length} digits: ${(testAccuracy * 100).toFixed(1)}% right on ${test.length} test digits`);
 }
 
-function replace(next: Module, text: string): void {
+function replace(next: Module, shape: readonly number[], text: string): void {
   model?.dispose();
   model = next;
+  inputShape = shape;
   description = text;
   post({ type: "ready", description });
 }
 
 function load(bytes: ArrayBuffer, name: string): void {
-  const { model: loaded, widths, meta } = modelFromCheckpoint(new Uint8Array(bytes), name);
-  loaded.eval();
-  const epoch = typeof meta.epoch === "number" ? `, epoch ${meta.epoch + 1}` : "";
-  replace(loaded, `MLP ${describeWidths(widths)} from ${name}${epoch}`);
+  const loaded = modelFromCheckpoint(new Uint8Array(bytes), name);
+  const epochs = typeof loaded.meta.epoch === "number" ? ` after ${loaded.meta.epoch} epoch${loaded.meta.epoch === 1 ? "" : "s"}` : "";
+  replace(loaded.model, loaded.inputShape, `${loaded.summary}, loaded from ${name}${epochs}`);
 }
 
 async function predict(pixels: Float32Array): Promise<void> {
   if (model === null) return;
   const m = model;
-  const probabilities = tidy(() => keep(softmax(m.forward(tensor(pixels, { shape: [1, PIXELS] })), -1).reshape([10])));
+  const probabilities = tidy(() => keep(softmax(m.forward(tensor(pixels, { shape: inputShape })), -1).reshape([10])));
   const values = Float32Array.from(await probabilities.data());
   probabilities.dispose();
   post({ type: "prediction", probabilities: values }, [values.buffer]);
@@ -102,11 +105,7 @@ async function handle(request: DigitsRequest): Promise<void> {
       const saved = model === null ? null : await saveTraining(model, null);
       const chosen = await useBackend(request.kind);
       post({ type: "backend", ...chosen });
-      if (saved !== null) {
-        const { model: moved } = modelFromCheckpoint(saved, "the current model");
-        moved.eval();
-        replace(moved, description);
-      }
+      if (saved !== null) replace(modelFromCheckpoint(saved, "the current model").model, inputShape, description);
       break;
     }
     case "train":
