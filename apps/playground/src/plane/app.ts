@@ -24,6 +24,7 @@ export class PlanePanel {
   #history: LossPoint[] = [];
   #dirty = true;
   #speed: { steps: number; time: number } | null = null;
+  #stepsPerSecond = "–";
 
   constructor(onBackend: (report: BackendReport) => void) {
     this.#onBackend = onBackend;
@@ -61,6 +62,7 @@ export class PlanePanel {
 
   /** Starts (or restarts) the worker on `kind`; the model is rebuilt there from the current form. */
   useBackend(kind: BackendKind): void {
+    this.#showConfig(this.#controls.read());
     this.#send({ type: "backend", kind, config: this.#controls.read() });
     this.#clearHistory();
   }
@@ -71,13 +73,27 @@ export class PlanePanel {
 
   #reset(config: PlaneConfig): void {
     this.#message("");
+    this.#showConfig(config);
     this.#send({ type: "reset", config });
     this.#clearHistory();
+  }
+
+  /** What follows from the configuration alone: the number of weights, and a word on the step function. */
+  #showConfig(config: PlaneConfig): void {
+    let inputs = 2;
+    let weights = 0;
+    for (const layer of [...config.hidden.map((l) => l.units), 1]) {
+      weights += inputs * layer + layer;
+      inputs = layer;
+    }
+    byId("weights").textContent = String(weights);
+    byId("step-note").hidden = !config.hidden.some((l) => l.activation === "step");
   }
 
   #clearHistory(): void {
     this.#history = [];
     this.#speed = null;
+    this.#stepsPerSecond = "–";
     this.#latest = null;
     this.#dirty = true;
   }
@@ -160,6 +176,8 @@ export class PlanePanel {
     text("train-accuracy", snapshot === null ? "–" : percent(snapshot.trainAccuracy));
     text("test-accuracy", snapshot === null ? "–" : percent(snapshot.testAccuracy));
     const seconds = this.#speed === null ? 0 : (performance.now() - this.#speed.time) / 1000;
-    text("speed", snapshot !== null && this.#speed !== null && seconds > 0.5 && this.#running ? String(Math.round((snapshot.steps - this.#speed.steps) / seconds)) : "–");
+    // Measured while training; the last measurement stays up while paused.
+    if (snapshot !== null && this.#speed !== null && seconds > 0.5 && this.#running) this.#stepsPerSecond = String(Math.round((snapshot.steps - this.#speed.steps) / seconds));
+    text("speed", this.#stepsPerSecond);
   }
 }
