@@ -68,7 +68,7 @@ const number = async (page: Page, id: string): Promise<number> => Number(await p
 const boundaryPixels = (page: Page): Promise<string> => page.locator("#boundary").evaluate((c: HTMLCanvasElement) => c.toDataURL());
 
 async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string): Promise<void> {
-  await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain(backend === "webgpu" ? "WebGPU" : "CPU");
+  await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain(backend === "webgpu" ? "Training on WebGPU" : "Training on the CPU");
   expect(await page.locator(`#backend-${backend}`).isChecked()).toBe(true);
   await page.selectOption("#dataset", "spirals");
   await expect.poll(() => page.locator("#train-loss").textContent(), { timeout: 30_000 }).toMatch(/^\d/);
@@ -86,7 +86,9 @@ async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string)
   expect(lossAfter).toBeLessThan(lossBefore * 0.8);
   expect(await boundaryPixels(page)).not.toBe(pixelsBefore);
   await page.screenshot({ path: `${artifacts}${shot}.png` });
-  await page.locator("#plane-controls").scrollIntoViewIfNeeded();
+  await page.locator(".controls").evaluate((e) => {
+    e.scrollIntoView();
+  });
   await page.screenshot({ path: `${artifacts}${shot}-controls.png` });
 }
 
@@ -116,7 +118,7 @@ describe("the playground in Chromium", () => {
 
   it("does the same on the CPU, chosen with the switch", async () => {
     const { page, problems } = await open("/", { width: 390, height: 844 });
-    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("WebGPU");
+    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("Training on WebGPU");
     await page.click("label[for=backend-cpu]");
     await trainSpirals(page, "cpu", "phone-cpu");
     expect(problems).toEqual([]);
@@ -125,7 +127,7 @@ describe("the playground in Chromium", () => {
 
   it("reads a digit drawn on the pad after training on MNIST in the page", async () => {
     const { page, problems } = await open("/?backend=cpu", { width: 1280, height: 900 });
-    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("CPU");
+    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("Training on the CPU");
     await page.click("#train-digits");
     await expect.poll(() => page.locator("#digits-status").textContent(), { timeout: 90_000 }).toMatch(/right on \d+ test digits/);
     const pad = (await page.locator("#pad").boundingBox())!;
@@ -159,7 +161,7 @@ describe("the playground in Chromium", () => {
     const file = `${artifacts}cnn.nrt`;
     await cnnCheckpoint(file);
     const { page, problems } = await open("/?backend=cpu", { width: 1280, height: 900 });
-    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("CPU");
+    await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("Training on the CPU");
     await page.setInputFiles("#checkpoint", file);
     await expect.poll(() => page.locator("#digits-status").textContent(), { timeout: 30_000 }).toBe("CNN 3×3 conv ×8, 3×3 conv ×16, 10, loaded from cnn.nrt after 1 epoch");
     await page.click("#sample-digit");
