@@ -86,6 +86,10 @@ async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string)
   expect(lossAfter).toBeLessThan(lossBefore * 0.8);
   expect(await boundaryPixels(page)).not.toBe(pixelsBefore);
   await page.screenshot({ path: `${artifacts}${shot}.png` });
+  // Reset starts again from new initial weights: no steps, and a loss back near ln 2 ≈ 0.69 (a coin toss).
+  await page.click("#reset");
+  await expect.poll(() => number(page, "train-loss"), { timeout: 20_000 }).toBeGreaterThan(lossAfter);
+  expect(await number(page, "steps")).toBe(0);
   await page.locator(".controls").evaluate((e) => {
     e.scrollIntoView();
   });

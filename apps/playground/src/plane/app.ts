@@ -47,6 +47,7 @@ export class PlanePanel {
       this.#send({ type: "step" });
     });
     byId("reset").addEventListener("click", () => {
+      this.#controls.reseed();
       this.#reset(this.#controls.read());
     });
     this.#fitCanvases();

@@ -67,7 +67,10 @@ export interface PlaneConfig {
   readonly l2: number;
   /** Drop rate after every hidden activation, in [0, 1). */
   readonly dropout: number;
+  /** Seed of the points and of the train/test split. */
   readonly seed: number;
+  /** Seed of the initial weights, the batch order and dropout; Reset picks a new one. */
+  readonly weightsSeed: number;
 }
 
 export const DEFAULT_CONFIG: PlaneConfig = {
@@ -85,6 +88,7 @@ export const DEFAULT_CONFIG: PlaneConfig = {
   l2: 0,
   dropout: 0,
   seed: 1,
+  weightsSeed: 1,
 };
 
 export const MAX_LAYERS = 5;

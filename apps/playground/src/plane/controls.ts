@@ -39,6 +39,7 @@ const numberOptions = (values: readonly number[], format: (v: number) => string 
  */
 export class PlaneControls {
   #layers: HiddenLayer[] = [...DEFAULT_CONFIG.hidden];
+  #weightsSeed = DEFAULT_CONFIG.weightsSeed;
   readonly #onChange: (config: PlaneConfig) => void;
 
   constructor(onChange: (config: PlaneConfig) => void) {
@@ -80,6 +81,11 @@ export class PlaneControls {
     this.#syncBatchSize();
   }
 
+  /** New initial weights (and batch order) from the next `read()` on: what Reset means. */
+  reseed(): void {
+    this.#weightsSeed++;
+  }
+
   /** The configuration the form shows now. */
   read(): PlaneConfig {
     const form = byId<HTMLFormElement>("plane-controls");
@@ -96,6 +102,7 @@ export class PlaneControls {
       l1: Number(value("l1")),
       l2: Number(value("l2")),
       dropout: Number(value("dropout")),
+      weightsSeed: this.#weightsSeed,
     };
   }
 

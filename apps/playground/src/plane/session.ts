@@ -40,12 +40,13 @@ function activationLayer(name: HiddenActivation): Module {
 export function planeModel(config: PlaneConfig): Module {
   const layers: Module[] = [];
   let width = 2;
+  const seed = config.weightsSeed * 100;
   config.hidden.forEach((layer, i) => {
-    layers.push(dense(width, layer.units, { seed: config.seed * 100 + i }), activationLayer(layer.activation));
-    if (config.dropout > 0) layers.push(dropout(config.dropout, { seed: config.seed * 100 + 50 + i }));
+    layers.push(dense(width, layer.units, { seed: seed + 2 * i }), activationLayer(layer.activation));
+    if (config.dropout > 0) layers.push(dropout(config.dropout, { seed: seed + 50 + i }));
     width = layer.units;
   });
-  layers.push(dense(width, 1, { seed: config.seed * 100 + 99 }));
+  layers.push(dense(width, 1, { seed: seed + 98 }));
   return sequential(layers);
 }
 
@@ -84,14 +85,14 @@ export class PlaneSession {
     this.config = config;
     this.gridSize = gridSize;
     this.data = planeData(config.dataset, config.noise, config.seed);
-    setSeed(config.seed);
+    setSeed(config.weightsSeed);
     this.#model = planeModel(config);
     this.#model.train();
     this.#optimizer = makeOptimizer(config.optimizer, config.learningRate);
     const penalties = [config.l1 > 0 ? l1(config.l1) : null, config.l2 > 0 ? l2(config.l2) : null].filter((r) => r !== null);
     this.#regularizer = penalties.length === 0 ? null : Object.assign((w: Readonly<Record<string, Tensor>>) => tidy(() => penalties.map((p) => p(w)).reduce((a, b) => a.add(b))), { strength: config.l1 + config.l2 });
     const batchSize = config.mode === "batch" ? "all" : config.mode === "stochastic" ? 1 : config.batchSize;
-    this.#loader = new DataLoader(this.data.train, { batchSize, shuffle: true, seed: config.seed });
+    this.#loader = new DataLoader(this.data.train, { batchSize, shuffle: true, seed: config.weightsSeed });
     const { train, test } = this.data;
     this.#eval = tidy(() => ({
       trainX: keep(tensor(train.x, { shape: [train.length, 2] })),
