@@ -162,12 +162,12 @@ describe("the playground in Chromium", () => {
   }, 120_000);
 
   it("loads a checkpoint file of apps/digits and reads a test digit with it", async () => {
-    const file = `${artifacts}cnn.nrt`;
+    const file = `${artifacts}digits-cnn.ckpt`;
     await cnnCheckpoint(file);
     const { page, problems } = await open("/?backend=cpu", { width: 1280, height: 900 });
     await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain("Training on the CPU");
     await page.setInputFiles("#checkpoint", file);
-    await expect.poll(() => page.locator("#digits-status").textContent(), { timeout: 30_000 }).toBe("CNN 3×3 conv ×8, 3×3 conv ×16, 10, loaded from cnn.nrt after 1 epoch");
+    await expect.poll(() => page.locator("#digits-status").textContent(), { timeout: 30_000 }).toBe("CNN 3×3 conv ×8, 3×3 conv ×16, 10, loaded from digits-cnn.ckpt after 1 epoch");
     await page.click("#sample-digit");
     await expect.poll(() => page.locator("#digit-prediction").textContent(), { timeout: 30_000 }).toMatch(/^\d$/);
     expect(problems).toEqual([]);

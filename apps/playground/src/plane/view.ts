@@ -104,7 +104,8 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: readonly LossP
   context.textBaseline = "top";
   context.fillText("0", x(0), height - pad.bottom + 6 * ratio);
   context.textAlign = "right";
-  context.fillText(`${lastStep} steps`, width - pad.right, height - pad.bottom + 6 * ratio);
+  const steps = finite.at(-1)?.step ?? 0;
+  context.fillText(`${steps} step${steps === 1 ? "" : "s"}`, width - pad.right, height - pad.bottom + 6 * ratio);
   const line = (pick: (p: LossPoint) => number, colour: string, dash: number[]): void => {
     context.beginPath();
     finite.forEach((p, i) => {
