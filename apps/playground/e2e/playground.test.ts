@@ -62,6 +62,12 @@ async function open(path: string, viewport: { width: number; height: number }): 
   return { page, problems };
 }
 
+/** Waits for two frames, so a screenshot shows the page as laid out after a scroll or resize. */
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.screenshot({ path: `${artifacts}${name}` });
+}
+
 const number = async (page: Page, id: string): Promise<number> => Number(await page.locator(`#${id}`).textContent());
 
 /** A fingerprint of the boundary canvas's pixels. */
@@ -85,7 +91,7 @@ async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string)
   const lossAfter = await number(page, "train-loss");
   expect(lossAfter).toBeLessThan(lossBefore * 0.8);
   expect(await boundaryPixels(page)).not.toBe(pixelsBefore);
-  await page.screenshot({ path: `${artifacts}${shot}.png` });
+  await shoot(page, `${shot}.png`);
   // Reset starts again from new initial weights: no steps, and a loss back near ln 2 ≈ 0.69 (a coin toss).
   await page.click("#reset");
   await expect.poll(() => number(page, "train-loss"), { timeout: 20_000 }).toBeGreaterThan(lossAfter);
@@ -93,7 +99,7 @@ async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string)
   await page.locator(".controls").evaluate((e) => {
     e.scrollIntoView();
   });
-  await page.screenshot({ path: `${artifacts}${shot}-controls.png` });
+  await shoot(page, `${shot}-controls.png`);
 }
 
 /** A checkpoint of apps/digits' CNN (its models.ts), written by the trainer's saveTraining as the CLI does. */
@@ -156,7 +162,7 @@ describe("the playground in Chromium", () => {
     await expect.poll(() => page.locator("#digit-prediction").textContent(), { timeout: 10_000 }).toMatch(/^\d$/);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator("#train-digits").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${artifacts}phone-digit-pad.png` });
+    await shoot(page, "phone-digit-pad.png");
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
