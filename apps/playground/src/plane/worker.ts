@@ -28,7 +28,7 @@ const post = (reply: PlaneReply, transfer: Transferable[] = []): void => {
 let config: PlaneConfig = DEFAULT_CONFIG;
 let kind: BackendKind | null = null;
 let session: PlaneSession | null = null;
-/** Bumped on every reset, so the page can drop snapshots of a run it no longer shows. */
+/** Bumped on every reset, so the page knows where a new loss curve begins. */
 let generation = 0;
 let running = false;
 let looping = false;
@@ -103,6 +103,8 @@ async function handle(request: PlaneRequest): Promise<void> {
       session = null;
       const chosen = await useBackend(request.kind);
       kind = chosen.kind;
+      // The new device's pace is unknown: start small again.
+      stepsPerSlice = 4;
       post({ type: "backend", ...chosen });
       rebuild();
       await report(session!);
