@@ -77,13 +77,29 @@ async function trainSpirals(page: Page, backend: "webgpu" | "cpu", shot: string)
   await expect.poll(() => page.locator("#backend-status").textContent(), { timeout: 30_000 }).toContain(backend === "webgpu" ? "Training on WebGPU" : "Training on the CPU");
   expect(await page.locator(`#backend-${backend}`).isChecked()).toBe(true);
   await page.selectOption("#dataset", "spirals");
-  await expect.poll(() => page.locator("#train-loss").textContent(), { timeout: 30_000 }).toMatch(/^\d/);
-  const lossBefore = await number(page, "train-loss");
+  // Choosing a data set starts a new run: wait for its first numbers (a number shows, at step 0).
+  let lossBefore = Number.NaN;
+  await expect
+    .poll(async () => {
+      lossBefore = await number(page, "train-loss");
+      return Number.isFinite(lossBefore) && (await number(page, "steps")) === 0;
+    }, { timeout: 30_000 })
+    .toBe(true);
   const pixelsBefore = await boundaryPixels(page);
+  // Training runs in a worker: the page's own thread must never be stuck for long (a frozen page).
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { longTasks: number[] }).longTasks = seen;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen.push(entry.duration);
+    }).observe({ type: "longtask" });
+  });
   await page.click("#train");
   await expect.poll(() => number(page, "steps"), { timeout: 60_000 }).toBeGreaterThan(backend === "webgpu" ? 80 : 300);
   await page.click("#train");
   await expect.poll(() => page.locator("body").getAttribute("data-training"), { timeout: 20_000 }).toBe("idle");
+  const longest = await page.evaluate(() => Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks));
+  expect(longest).toBeLessThan(1000);
   // Step once by hand: the step count moves by exactly one.
   const steps = await number(page, "steps");
   await page.click("#step");

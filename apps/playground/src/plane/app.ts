@@ -5,6 +5,8 @@ import type { PlaneReply, PlaneRequest } from "./protocol.js";
 import type { Snapshot } from "./session.js";
 import { drawLossChart, drawPlane, type LossPoint, type Points } from "./view.js";
 
+const MAX_CURVE_POINTS = 400;
+
 const percent = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
 /**
@@ -127,6 +129,8 @@ export class PlanePanel {
         this.#workerRunning = reply.running;
         const last = this.#history.at(-1);
         if (last?.step !== snapshot.steps) this.#history.push({ step: snapshot.steps, train: snapshot.trainLoss, test: snapshot.testLoss });
+        // A long run keeps every other point: the curve keeps its shape, and drawing it stays cheap.
+        if (this.#history.length > MAX_CURVE_POINTS) this.#history = this.#history.filter((_, i) => i % 2 === 0 || i === this.#history.length - 1);
         const now = performance.now();
         if (this.#speed === null || snapshot.steps < this.#speed.steps) this.#speed = { steps: snapshot.steps, time: now };
         if (!Number.isFinite(snapshot.trainLoss)) {
@@ -163,7 +167,7 @@ export class PlanePanel {
     this.#dirty = false;
     const snapshot = this.#latest;
     const size = snapshot === null ? 0 : Math.round(Math.sqrt(snapshot.grid.length));
-    drawPlane(byId("boundary"), snapshot?.grid ?? null, size, this.#points?.train ?? null, this.#points?.test ?? null);
+    drawPlane(byId("boundary"), snapshot?.grid ?? null, size, this.#points);
     drawLossChart(byId("loss-chart"), this.#history);
     const text = (id: string, value: string): void => {
       byId(id).textContent = value;

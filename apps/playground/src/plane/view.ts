@@ -19,27 +19,14 @@ export interface Points {
   readonly y: Float32Array;
 }
 
-/**
- * Draws the decision boundary — P(class 1) over the plane, a `size`² grid smoothed up to the canvas — with
- * the 0.5 contour, and the points on top: training points filled, test points as rings.
- */
-export function drawPlane(canvas: HTMLCanvasElement, grid: Float32Array | null, size: number, train: Points | null, test: Points | null): void {
-  const context = canvas.getContext("2d")!;
-  const { width, height } = canvas;
-  context.fillStyle = `rgb(${NEUTRAL.join(",")})`;
-  context.fillRect(0, 0, width, height);
-  if (grid !== null) {
-    const cells = new ImageData(size, size);
-    for (let i = 0; i < size * size; i++) {
-      const [r, g, b] = shade(grid[i]!);
-      cells.data.set([r, g, b, 255], 4 * i);
-    }
-    const small = new OffscreenCanvas(size, size);
-    small.getContext("2d")!.putImageData(cells, 0, 0);
-    context.imageSmoothingEnabled = true;
-    context.imageSmoothingQuality = "high";
-    context.drawImage(small, 0, 0, width, height);
-  }
+/** The points drawn once into their own layer: they change only on a reset, the heat map every frame. */
+const pointLayers = new WeakMap<Points, { width: number; layer: OffscreenCanvas }>();
+
+function pointsLayer(train: Points, test: Points, width: number, height: number): OffscreenCanvas {
+  const cached = pointLayers.get(train);
+  if (cached?.width === width) return cached.layer;
+  const layer = new OffscreenCanvas(width, height);
+  const context = layer.getContext("2d")!;
   const toPixel = (v: number, extent: number): number => ((v + EXTENT) / (2 * EXTENT)) * extent;
   const radius = Math.max(3, width / 110);
   const drawPoints = (points: Points, hollow: boolean): void => {
@@ -64,8 +51,35 @@ export function drawPlane(canvas: HTMLCanvasElement, grid: Float32Array | null, 
       }
     }
   };
-  if (train !== null) drawPoints(train, false);
-  if (test !== null) drawPoints(test, true);
+  drawPoints(train, false);
+  drawPoints(test, true);
+  pointLayers.set(train, { width, layer });
+  return layer;
+}
+
+/**
+ * Draws the decision boundary — P(class 1) over the plane, a `size`² grid smoothed up to the canvas, fading
+ * to white where the model is unsure — and the points on top: training points filled, test points as rings.
+ */
+export function drawPlane(canvas: HTMLCanvasElement, grid: Float32Array | null, size: number, points: { train: Points; test: Points } | null): void {
+  const context = canvas.getContext("2d")!;
+  const { width, height } = canvas;
+  context.fillStyle = `rgb(${NEUTRAL.join(",")})`;
+  context.fillRect(0, 0, width, height);
+  if (grid !== null) {
+    const cells = new ImageData(size, size);
+    for (let i = 0; i < size * size; i++) {
+      const [r, g, b] = shade(grid[i]!);
+      cells.data.set([r, g, b, 255], 4 * i);
+    }
+    const small = new OffscreenCanvas(size, size);
+    small.getContext("2d")!.putImageData(cells, 0, 0);
+    // Bilinear smoothing is enough at this scale, and far cheaper than "high" where canvases are drawn in software.
+    context.imageSmoothingEnabled = true;
+    context.imageSmoothingQuality = "low";
+    context.drawImage(small, 0, 0, width, height);
+  }
+  if (points !== null) context.drawImage(pointsLayer(points.train, points.test, width, height), 0, 0);
 }
 
 export interface LossPoint {
