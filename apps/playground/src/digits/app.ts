@@ -14,7 +14,9 @@ export class DigitsPanel {
   readonly #onBackend: (report: BackendReport) => void;
   readonly #url = new URL(DIGITS_ASSET, document.baseURI).href;
   #ready = false;
+  /** A prediction is on its way; another one asked meanwhile waits for it (`#again`), so the last drawing always gets read. */
   #pending = false;
+  #again = false;
   #throttle: number | null = null;
 
   constructor(onBackend: (report: BackendReport) => void) {
@@ -26,12 +28,15 @@ export class DigitsPanel {
     this.#worker.addEventListener("error", (event) => {
       this.#message(`The digit worker failed: ${event.message}`);
     });
-    this.#pad = new DigitPad(byId("pad"), () => {
-      this.#predictSoon();
-    });
-    byId("pad").addEventListener("pointermove", () => {
-      this.#predictSoon();
-    });
+    this.#pad = new DigitPad(
+      byId("pad"),
+      () => {
+        this.#predict();
+      },
+      () => {
+        this.#predictSoon();
+      },
+    );
     this.#renderBars(null);
     byId("clear-pad").addEventListener("click", () => {
       this.#pad.clear();
@@ -91,7 +96,12 @@ export class DigitsPanel {
         break;
       case "prediction":
         this.#pending = false;
-        this.#renderBars(reply.probabilities);
+        // The pad may have been cleared while this prediction was on its way.
+        this.#renderBars(this.#pad.empty ? null : reply.probabilities);
+        if (this.#again) {
+          this.#again = false;
+          this.#predict();
+        }
         break;
       case "sample":
         this.#pad.show(reply.pixels);
@@ -99,6 +109,7 @@ export class DigitsPanel {
         break;
       case "error":
         this.#pending = false;
+        this.#again = false;
         this.#busy(false, this.#ready ? undefined : "No model yet.");
         this.#message(reply.message);
         break;
@@ -129,7 +140,10 @@ export class DigitsPanel {
       byId("digits-status").textContent = "Train a model (or load a checkpoint) to read your digit.";
       return;
     }
-    if (this.#pending) return;
+    if (this.#pending) {
+      this.#again = true;
+      return;
+    }
     this.#pending = true;
     this.#send({ type: "predict", pixels }, [pixels.buffer]);
   }

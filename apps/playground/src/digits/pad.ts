@@ -14,13 +14,16 @@ const KEY_STEP = 12;
 export class DigitPad {
   readonly canvas: HTMLCanvasElement;
   readonly #onChange: () => void;
+  readonly #onStroke: () => void;
   #last: { x: number; y: number } | null = null;
   #cursor = { x: 140, y: 70 };
   #empty = true;
 
-  constructor(canvas: HTMLCanvasElement, onChange: () => void) {
+  /** `onChange` runs when a stroke ends or a key draws; `onStroke` while a stroke is being drawn. */
+  constructor(canvas: HTMLCanvasElement, onChange: () => void, onStroke: () => void) {
     this.canvas = canvas;
     this.#onChange = onChange;
+    this.#onStroke = onStroke;
     const context = this.#context();
     context.lineCap = "round";
     context.lineJoin = "round";
@@ -35,6 +38,7 @@ export class DigitPad {
       const next = this.#point(event);
       this.#line(this.#last, next);
       this.#last = next;
+      this.#onStroke();
     });
     const end = (): void => {
       if (this.#last === null) return;
