@@ -3,6 +3,7 @@ import { noGrad } from "./control.js";
 import { GradientError } from "./errors.js";
 import { pullbackAt } from "./transforms.js";
 
+/** Options of `gradcheck`. */
 export interface GradcheckOptions {
   /**
    * The backend the finite differences run on, in float64 — it must declare float64. By default the inputs'
@@ -45,6 +46,7 @@ export interface GradcheckComparison {
   readonly numeric: number;
 }
 
+/** What `gradcheck` found: how many comparisons, how many failed, and the worst one. */
 export interface GradcheckReport {
   readonly ok: boolean;
   readonly mode: "full" | "random";

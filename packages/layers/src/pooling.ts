@@ -1,6 +1,7 @@
 import { ArgumentError, avgPool2d as avgPool2dOp, maxPool2d as maxPool2dOp, type DataFormat, type Padding, type Tensor } from "@neurite/tensor-core";
 import { Module } from "./module.js";
 
+/** Options of `maxPool2d` and `avgPool2d` layers. */
 export interface Pool2dOptions {
   /** Step between windows: one number or [height, width] (default: the window size). */
   readonly stride?: number | readonly [number, number];

@@ -11,6 +11,7 @@ import {
 } from "@neurite/tensor-core";
 import { expectSameShape, reduce, sampleAxes, type LossOptions } from "./reduction.js";
 
+/** Options of `binaryCrossEntropy`. */
 export interface BinaryCrossEntropyOptions extends LossOptions {
   /** Probabilities are clipped to [ε, 1 − ε] so log never sees 0. Default 1e-7. */
   readonly epsilon?: number;
@@ -54,6 +55,7 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, labels: Tensor, opt
   });
 }
 
+/** Options of `categoricalCrossEntropy`. */
 export interface CategoricalCrossEntropyOptions extends LossOptions {
   /** Whether the predictions are logits (any real values) rather than probabilities. Default false. */
   readonly fromLogits?: boolean;

@@ -32,6 +32,7 @@ export function cosineDecay(options: { readonly initial: number; readonly epochs
   return (epoch) => minimum + 0.5 * (initial - minimum) * (1 + Math.cos((Math.PI * Math.min(epoch, epochs)) / epochs));
 }
 
+/** Options of `ReduceOnPlateau`. */
 export interface ReduceOnPlateauOptions {
   /** Multiply the learning rate by this when the metric stalls. Default 0.1. */
   readonly factor?: number;

@@ -44,6 +44,7 @@ export class Sgd extends Optimizer {
   }
 }
 
+/** Creates a stochastic gradient descent optimizer (with optional momentum or Nesterov momentum). */
 export function sgd(options?: SgdOptions): Sgd {
   return new Sgd(options);
 }

@@ -25,6 +25,7 @@ function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** The unary primitives: for each, the dtypes it accepts, its result dtype and its exact meaning on numbers. */
 export const unaryOps = {
   neg: { dtypes: NUMERIC, result: "same", fn: (x: number) => -x },
   abs: { dtypes: NUMERIC, result: "same", fn: Math.abs },
@@ -44,8 +45,10 @@ export const unaryOps = {
   isNaN: { dtypes: FLOATS, result: "bool", fn: (x: number) => (Number.isNaN(x) ? 1 : 0) },
 } as const satisfies Record<string, ElementwiseInfo<(x: number) => number>>;
 
+/** The name of a unary primitive (a key of `unaryOps`). */
 export type UnaryOp = keyof typeof unaryOps;
 
+/** The binary primitives: for each, the dtypes it accepts, its result dtype and its exact meaning on numbers. */
 export const binaryOps = {
   add: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a + b },
   sub: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a - b },
@@ -64,6 +67,7 @@ export const binaryOps = {
   logicalOr: { dtypes: ["bool"], result: "same", fn: (a: number, b: number) => (a !== 0 || b !== 0 ? 1 : 0) },
 } as const satisfies Record<string, ElementwiseInfo<(a: number, b: number) => number>>;
 
+/** The name of a binary primitive (a key of `binaryOps`). */
 export type BinaryOp = keyof typeof binaryOps;
 
 /**
@@ -79,6 +83,7 @@ export const reduceOps = {
   min: { dtypes: ALL, identity: Infinity },
 } as const satisfies Record<string, { dtypes: readonly DType[]; identity: number }>;
 
+/** The name of a reduction primitive (a key of `reduceOps`). */
 export type ReduceOp = keyof typeof reduceOps;
 
 /**
@@ -90,6 +95,7 @@ export const argReduceOps = {
   argmin: { dtypes: NUMERIC },
 } as const satisfies Record<string, { dtypes: readonly DType[] }>;
 
+/** The name of an arg-reduction primitive (`argmax`, `argmin`). */
 export type ArgReduceOp = keyof typeof argReduceOps;
 
 /** Value a reduction of zero elements gives in `dtype`. */

@@ -8,6 +8,7 @@ import { toLoader, type TrainingData } from "./data.js";
 /** A metric: predictions and targets in, a scalar out (e.g. `binaryAccuracy` from @neurite/losses). */
 export type Metric = (predictions: Tensor, targets: Tensor) => Tensor;
 
+/** Options of `evaluate`. */
 export interface EvaluateOptions {
   readonly loss: Loss;
   readonly metrics?: Readonly<Record<string, Metric>>;

@@ -14,6 +14,7 @@ export interface SplitOptions {
   readonly shuffle?: boolean;
 }
 
+/** The three parts `split` returns. */
 export interface Splits {
   readonly train: InMemoryDataset;
   readonly validation: InMemoryDataset;

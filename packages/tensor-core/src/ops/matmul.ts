@@ -9,6 +9,7 @@ import { reshape } from "./reshape.js";
 import { relu, sigmoid } from "./activations.js";
 import { tanh } from "./elementwise.js";
 
+/** Options of `matmul`. */
 export interface MatmulOptions {
   /** Use aᵀ (the last two axes swapped) instead of a. */
   readonly transposeA?: boolean;

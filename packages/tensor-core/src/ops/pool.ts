@@ -5,6 +5,7 @@ import { runOp } from "./op.js";
 import { fromNHWC, patches, toNHWC, windowGeometry, type WindowOptions } from "./patches.js";
 import { max, sum } from "./reduce.js";
 
+/** Options of `maxPool2d` and `avgPool2d`. */
 export interface PoolOptions extends WindowOptions {
   /** Window size: one number for both axes or [height, width]. */
   readonly poolSize: number | readonly [number, number];

@@ -2,6 +2,7 @@ import { ArgumentError, type Tensor } from "@neurite/tensor-core";
 import type { Callback } from "./callback.js";
 import { improves, read, resolveMonitor } from "./monitor.js";
 
+/** Options of the `earlyStopping` callback. */
 export interface EarlyStoppingOptions {
   /** The logged number to watch. Default "val_loss". */
   readonly monitor?: string;
