@@ -21,7 +21,7 @@ for (const [name, f] of Object.entries(ops) as [keyof typeof activationTable, (x
     xLabel: "x",
     series: [
       { name: "f(x)", points: points(xs, y) },
-      { name: `f′(x) = ${activationTable[name].derivative.split(" (")[0]!}`, points: points(xs, dy) },
+      { name: `f′(x) = ${activationTable[name].derivative.replace(/ \((Neurite|the notes)[^)]*\)$/, "")}`, points: points(xs, dy) },
     ],
   });
   await print(`${name}: largest gap between autograd's f′ and the formula: ${worst.toExponential(1)}`);

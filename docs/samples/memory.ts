@@ -1,6 +1,6 @@
 // Tensors hold backend memory (GPU buffers on WebGPU), freed by dispose(), by a tidy scope, or by `using`.
 import { print } from "@docs/output";
-import { keep, memory, tensor, tidy } from "@neurite/tensor-core";
+import { keep, memory, tensor, tidy, type Tensor } from "@neurite/tensor-core";
 
 const x = tensor([1, 2, 3, 4]);
 const live = (): number => memory().tensors;
@@ -14,7 +14,7 @@ await print("after three ops:", live());
 for (const t of [a, b, c]) t.dispose();
 
 // tidy frees everything created inside except what it returns (and what keep() marks).
-let kept = tensor([0]);
+let kept: Tensor | undefined;
 const y = tidy(() => {
   const doubled = x.mul(2);
   kept = keep(doubled.sum());
@@ -30,5 +30,5 @@ const mean = await tidy(async () => {
 await print("async tidy read", mean, "— live:", live());
 
 y.dispose();
-kept.dispose();
+kept?.dispose();
 await print("after disposing y and the sum:", live());

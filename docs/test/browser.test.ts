@@ -81,7 +81,9 @@ describe.each([...pages(), ...extraPages])("page %s", (file) => {
         backends.push((await sample.getAttribute("data-backend")) ?? "");
         plots += await sample.locator(".sample-plot svg").count();
       }
-      await page.screenshot({ path: join(artifacts, `${file.replace(/\.md$/, "").replaceAll("/", "__").replaceAll("@", "")}.png`), fullPage: true });
+      await page.screenshot({ path: join(artifacts, `${file.replace(/\.md$/, "").replaceAll("/", "__").replaceAll("@", "")}.png`), fullPage: true,
+        // The fixed bar and sidebar would be painted once, mid-page, in a full-page shot.
+        style: ".VPNav, .VPSidebar, .VPLocalNav { position: absolute !important; }" });
     } finally {
       await context.close();
     }

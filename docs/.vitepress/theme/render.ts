@@ -100,13 +100,14 @@ function draw(live: LivePlot): void {
     marks.push(
       Plot.contour(values.flat(), {
         x1: x[0], x2: x[1], y1: y[0], y2: y[1], width: values[0]?.length ?? 0, height: values.length,
-        fill: "value", stroke: "currentColor", strokeOpacity: 0.2, fillOpacity: 0.6, thresholds: 16,
+        fill: Plot.identity, stroke: "currentColor", strokeOpacity: 0.2, fillOpacity: 0.6, thresholds: 16,
       }),
     );
   }
-  const lines = new Set(spec.series.filter((s) => s.mark !== "dot").map((s) => s.name));
-  const lineRows = rows.filter((r) => lines.has(r.series));
-  const dotRows = rows.filter((r) => !lines.has(r.series));
+  // Series are lines unless declared as dots (series first seen in `append` are lines).
+  const dots = new Set(spec.series.filter((s) => s.mark === "dot").map((s) => s.name));
+  const lineRows = rows.filter((r) => !dots.has(r.series));
+  const dotRows = rows.filter((r) => dots.has(r.series));
   if (lineRows.length > 0) marks.push(Plot.line(lineRows, { x: "x", y: "y", z: "series", stroke: (r: { series: string }) => colour(r.series), strokeWidth: 2 }));
   if (dotRows.length > 0) marks.push(Plot.dot(dotRows, { x: "x", y: "y", fill: (r: { series: string }) => colour(r.series), r: 2.5 }));
   if (spec.contour === undefined && spec.logY !== true) marks.push(Plot.ruleY([0], { strokeOpacity: 0.2 }));

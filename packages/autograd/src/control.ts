@@ -8,7 +8,8 @@ import { CUSTOM_PREFIX, type GradRule } from "./rules/index.js";
  * synchronous.
  *
  * ```ts
- * const accuracy = noGrad(() => evaluate(model, testSet));
+ * const x = tensor([1, 2, 3]);
+ * const y = noGrad(() => x.mul(2).sum()); // computed, but recorded by no tape: a constant to any grad
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
@@ -25,6 +26,7 @@ export function noGrad<T>(fn: () => T): T {
  * the same data, as `clone` is.)
  *
  * ```ts
+ * const qValues = tensor([[1, 3], [2, 0]]);
  * const target = stopGradient(qValues.max(1)); // a fixed target in a TD-style loss
  * ```
  */

@@ -104,7 +104,8 @@ async function valuesOf(t: Tensor): Promise<Float64Array> {
  *
  * ```ts
  * await gradcheck((x: Tensor) => x.tanh().sum(), [tensor([0.5, -1, 2], { dtype: "float64" })]);
- * await gradcheck(f, [xOnGpu], { reference: cpu() }); // a float32 backend against the float64 reference
+ * // On a float32 backend (e.g. webgpu()), compare against the float64 reference: { reference: cpu() }
+ * await gradcheck((x: Tensor) => x.square().sum(), [tensor([0.5, -1, 2])], { reference: cpu() });
  * ```
  */
 export async function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): Promise<GradcheckReport> {

@@ -104,7 +104,11 @@ export function unknownManifestEntries(cases: readonly ConformanceCase[], expect
  * check `report.ok`, or print `report.summary()`.
  *
  * ```ts
- * const report = await runConformance(myBackend(), { expectedFailures: { "unary/exp/float32/special values": "exp(Inf) is NaN, see #12" } });
+ * // Your backend in place of cpu(); `filter` picks cases (here one group, to keep the example short).
+ * const report = await runConformance(cpu(), {
+ *   filter: (c) => c.group === "creation",
+ *   expectedFailures: {}, // case name → why it fails, e.g. { "unary/exp/float32/special values": "see #12" }
+ * });
  * if (!report.ok) throw new Error(report.summary());
  * ```
  */

@@ -165,6 +165,8 @@ export abstract class Module implements Disposable {
    * the entry, the layer that holds it, and the shapes.
    *
    * ```ts
+   * const model = sequential([dense(3, 4), dense(4, 1)]);
+   * const other = sequential([dense(3, 4), dense(4, 1)]);
    * const saved = model.stateDict();
    * other.loadStateDict(saved);
    * ```

@@ -69,6 +69,7 @@ export interface CategoricalCrossEntropyOptions extends LossOptions {
  * With `fromLogits: true` it uses a stable log-softmax, so logits of ±100 are exact.
  *
  * ```ts
+ * const logits = tensor([[0.1, 0.2, 3], [2, 0, -1]]);
  * categoricalCrossEntropy(logits, tensor([2, 0], { dtype: "int32" }), { fromLogits: true });
  * ```
  */

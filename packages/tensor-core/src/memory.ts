@@ -34,6 +34,7 @@ function closeScope(scope: Set<Tensor>, result: unknown): void {
  * (two running at once would claim each other's tensors); await one before starting the next.
  *
  * ```ts
+ * const x = tensor([-1, 2, 3]);
  * const y = tidy(() => x.mul(2).add(1).relu()); // the intermediate results are freed
  * ```
  */
@@ -75,6 +76,7 @@ export function keep<T extends Tensor>(t: T): T {
  * Live tensors and storage on one backend (the current one by default).
  *
  * ```ts
+ * const x = tensor([1, 2]);
  * const before = memory().tensors;
  * tidy(() => x.add(1).mul(2));
  * memory().tensors === before; // true

@@ -19,6 +19,7 @@ const substitutions: Map<Variable, Tensor>[] = [];
  *
  * ```ts
  * const w = variable(randomNormal([3, 1], { std: 0.01 }), { name: "w" });
+ * const [gradient, lr] = [ones([3, 1]), 0.1];
  * w.assign(w.value.sub(gradient.mul(lr)));
  * ```
  */

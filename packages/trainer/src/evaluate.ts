@@ -42,6 +42,8 @@ export async function accumulate(totals: Map<string, number>, values: ReadonlyMa
  * eval mode and without tracing gradients.
  *
  * ```ts
+ * const model = sequential([dense(2, 8, { activation: "tanh" }), dense(8, 1, { activation: "sigmoid" })]);
+ * const testSet = twoMoons({ n: 50, seed: 3 });
  * const { loss, accuracy } = await evaluate(model, testSet, { loss: mse, metrics: { accuracy: binaryAccuracy } });
  * ```
  */

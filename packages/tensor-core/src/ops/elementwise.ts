@@ -41,7 +41,8 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
  * `condition ? a : b`, elementwise, with all three broadcast together. `condition` is bool.
  *
  * ```ts
- * where(x.greater(0), x, 0); // relu
+ * const x = tensor([-1, 0, 2]);
+ * where(x.greater(0), x, 0); // relu: [0, 0, 2]
  * ```
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {

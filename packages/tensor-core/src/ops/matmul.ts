@@ -94,7 +94,8 @@ function activate(x: Tensor, activation: FusedActivation): Tensor {
  * neurons at once. Runs as one fused kernel when the backend has one and no gradient is being traced.
  *
  * ```ts
- * linear(x, w, b, "relu"); // x: [batch, in], w: [in, out], b: [out]
+ * const [x, w, b] = [ones([4, 3]), ones([3, 2]), zeros([2])];
+ * linear(x, w, b, "relu"); // x: [batch, in], w: [in, out], b: [out] → [4, 2]
  * ```
  */
 export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, activation: FusedActivation = "linear"): Tensor {

@@ -20,7 +20,8 @@ function poolWindow(options: PoolOptions): [number, number] {
  * never win: they hold −∞. Layout as for `conv2d`.
  *
  * ```ts
- * maxPool2d(x, { poolSize: 2 }); // halves height and width
+ * const x = ones([1, 28, 28, 3]);
+ * maxPool2d(x, { poolSize: 2 }); // halves height and width: [1, 14, 14, 3]
  * ```
  */
 export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {

@@ -97,6 +97,7 @@ function littleEndianBytes(values: TypedArray): Uint8Array {
  * works on every backend.
  *
  * ```ts
+ * const model = dense(3, 1);
  * const bytes = await encodeCheckpoint(model.stateDict(), { epoch: 12, metrics: { loss: 0.03 } });
  * ```
  */

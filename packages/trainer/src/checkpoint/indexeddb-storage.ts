@@ -18,8 +18,10 @@ const STORE = "checkpoints";
  *
  * @example
  * ```ts
- * const storage = indexedDbStorage("digits-model");
- * await fit(model, data, { …, callbacks: [checkpoint({ storage, saveBestOnly: true })] });
+ * // In a browser (or a Web Worker):
+ * const storage = indexedDbStorage("course-notes-model", { indexedDB: globalThis.indexedDB });
+ * const model = sequential([dense(3, 8, { activation: "tanh" }), dense(8, 1)]);
+ * await fit(model, courseNotesTable(), { loss: mse, optimizer: adam(), epochs: 10, callbacks: [checkpoint({ storage })] });
  * loadTraining((await storage.load())!, model); // after a reload, too
  * ```
  */
