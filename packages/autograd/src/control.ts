@@ -11,6 +11,7 @@ export { noGrad } from "@neurite/tensor-core";
  * the same data, as `clone` is.)
  *
  * ```ts
+ * const qValues = tensor([[1, 3], [2, 0]]);
  * const target = stopGradient(qValues.max(1)); // a fixed target in a TD-style loss
  * ```
  */

@@ -3,6 +3,7 @@ import { noGrad } from "./control.js";
 import { GradientError } from "./errors.js";
 import { pullbackAt } from "./transforms.js";
 
+/** Options of `gradcheck`. */
 export interface GradcheckOptions {
   /**
    * The backend the finite differences run on, in float64 — it must declare float64. By default the inputs'
@@ -45,6 +46,7 @@ export interface GradcheckComparison {
   readonly numeric: number;
 }
 
+/** What `gradcheck` found: how many comparisons, how many failed, and the worst one. */
 export interface GradcheckReport {
   readonly ok: boolean;
   readonly mode: "full" | "random";
@@ -102,7 +104,8 @@ async function valuesOf(t: Tensor): Promise<Float64Array> {
  *
  * ```ts
  * await gradcheck((x: Tensor) => x.tanh().sum(), [tensor([0.5, -1, 2], { dtype: "float64" })]);
- * await gradcheck(f, [xOnGpu], { reference: cpu() }); // a float32 backend against the float64 reference
+ * // On a float32 backend (e.g. webgpu()), compare against the float64 reference: { reference: cpu() }
+ * await gradcheck((x: Tensor) => x.square().sum(), [tensor([0.5, -1, 2])], { reference: cpu() });
  * ```
  */
 export async function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): Promise<GradcheckReport> {

@@ -4,7 +4,7 @@
  *
  * ```ts
  * import { grad } from "@neurite/autograd";
- * const [dx, dy, dz] = grad((x: Tensor, y: Tensor, z: Tensor) => x.add(y).mul(z), [0, 1, 2])(x, y, z);
+ * const [dx, dy, dz] = grad((x: Tensor, y: Tensor, z: Tensor) => x.add(y).mul(z), [0, 1, 2])(scalar(-2), scalar(5), scalar(-4));
  * ```
  */
 export { grad, valueAndGrad, vjp, type GradsAt, type VJP } from "./transforms.js";

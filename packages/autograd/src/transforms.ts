@@ -198,8 +198,12 @@ function argnumList(argnums: number | readonly number[]): readonly number[] {
  * import { grad } from "@neurite/autograd";
  * const f = (x: Tensor, y: Tensor, z: Tensor) => x.add(y).mul(z);
  * const [dx, dy, dz] = grad(f, [0, 1, 2])(scalar(-2), scalar(5), scalar(-4)); // -4, -4, 3
- * const dParams = grad((p: { w: Tensor; b: Tensor }) => loss(p))(params); // { w, b }
- * const dWeights = grad((_vars: Record<string, Variable>) => loss(model.forward(x)))(model.namedParameters());
+ * const params = { w: tensor([[0.5], [-1]]), b: tensor([0.1]) };
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const loss = (p: { w: Tensor; b: Tensor }) => x.matmul(p.w).add(p.b).square().mean();
+ * const dParams = grad(loss)(params); // { w, b }: tensors of the shapes of params.w and params.b
+ * const model = dense(2, 1);
+ * const dWeights = grad((_vars: Record<string, Variable>) => model.forward(x).square().mean())(model.namedParameters());
  * ```
  */
 export function grad<A extends unknown[]>(f: (...args: A) => Tensor): (...args: A) => Grad<A[0]>;
@@ -220,7 +224,10 @@ export function grad(f: (...args: unknown[]) => unknown, argnums: number | reado
  * once those variables have newer gradients (`keep()` it to hold it longer); otherwise it is the caller's.
  *
  * ```ts
- * const [loss, g] = valueAndGrad((p: Params) => mse(predict(p, x), y))(params);
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const y = tensor([[1], [0]]);
+ * const params = { w: tensor([[0.5], [-1]]) };
+ * const [loss, g] = valueAndGrad((p: { w: Tensor }) => mse(x.matmul(p.w), y))(params); // g.w: [2, 1]
  * ```
  */
 export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor): (...args: A) => [Tensor, Grad<A[0]>];

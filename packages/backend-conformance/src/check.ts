@@ -9,6 +9,7 @@ export interface Operand extends NdArray {
   readonly dtype: DType;
 }
 
+/** A named input of a case; its values must already be storable in `dtype`. */
 export function operand(name: string, dtype: DType, shape: readonly number[], values: readonly number[]): Operand {
   if (values.length !== numel(shape)) throw new Error(`kit bug: operand ${name} has ${values.length} values for shape [${shape.join(", ")}]`);
   return { name, dtype, shape: [...shape], values };
@@ -22,6 +23,7 @@ export interface Expected extends NdArray {
   readonly scale?: readonly number[];
 }
 
+/** The expected result of a case: values, dtype and tolerance (and an optional error scale). */
 export function expected(x: NdArray, dtype: DType, tolerance: Tolerance, scale?: NdArray): Expected {
   return scale === undefined ? { shape: x.shape, values: x.values, dtype, tolerance } : { shape: x.shape, values: x.values, dtype, tolerance, scale: scale.values };
 }

@@ -8,6 +8,7 @@ import { allCases } from "./cases/index.js";
  */
 export type ExpectedFailures = Readonly<Record<string, string>>;
 
+/** Options of `runConformance` and `describeConformance`. */
 export interface ConformanceOptions {
   /** Case name → why it fails. */
   readonly expectedFailures?: ExpectedFailures;
@@ -17,8 +18,10 @@ export interface ConformanceOptions {
   readonly cases?: readonly ConformanceCase[];
 }
 
+/** How a case ended: passed, failed, or failed as the manifest expected. */
 export type CaseStatus = "passed" | "failed" | "expected-failure";
 
+/** The outcome of one case. */
 export interface CaseResult {
   readonly name: string;
   readonly group: string;
@@ -30,6 +33,7 @@ export interface CaseResult {
   readonly ms: number;
 }
 
+/** What `runConformance` returns: every case's result, and a summary. */
 export interface ConformanceReport {
   readonly backend: string;
   readonly passed: readonly CaseResult[];
@@ -100,7 +104,11 @@ export function unknownManifestEntries(cases: readonly ConformanceCase[], expect
  * check `report.ok`, or print `report.summary()`.
  *
  * ```ts
- * const report = await runConformance(myBackend(), { expectedFailures: { "unary/exp/float32/special values": "exp(Inf) is NaN, see #12" } });
+ * // Your backend in place of cpu(); `filter` picks cases (here one group, to keep the example short).
+ * const report = await runConformance(cpu(), {
+ *   filter: (c) => c.group === "creation",
+ *   expectedFailures: {}, // case name → why it fails, e.g. { "unary/exp/float32/special values": "see #12" }
+ * });
  * if (!report.ok) throw new Error(report.summary());
  * ```
  */

@@ -49,6 +49,7 @@ export const TOLERANCES: Readonly<Record<DType, Readonly<Record<ToleranceKind, T
   },
 };
 
+/** The tolerance of a case of `kind` in `dtype`. */
 export function toleranceFor(dtype: DType, kind: ToleranceKind): Tolerance {
   return TOLERANCES[dtype][kind];
 }
@@ -70,6 +71,7 @@ export const GRADIENT_TOLERANCES: Readonly<Record<"float32" | "float64", Toleran
   float64: { atol: 1e-6, rtol: 1e-6 },
 };
 
+/** The tolerance of a gradient case in `dtype` (float32 or float64). */
 export function gradientTolerance(dtype: DType): Tolerance {
   if (dtype !== "float32" && dtype !== "float64") throw new Error(`kit bug: no gradient tolerance for ${dtype}`);
   return GRADIENT_TOLERANCES[dtype];

@@ -17,7 +17,8 @@ import { runCase, unknownManifestEntries, type ConformanceOptions } from "./run.
  * ```ts
  * // my-backend/src/conformance.test.ts
  * import { describeConformance } from "@neurite/backend-conformance/vitest";
- * describeConformance("my-backend", () => myBackend());
+ * import { cpu } from "@neurite/backend-cpu"; // your backend's factory instead
+ * describeConformance("cpu", () => cpu(), { filter: (c) => c.group === "creation" });
  * ```
  */
 export function describeConformance(label: string, makeBackend: () => Backend | Promise<Backend>, options: ConformanceOptions = {}): void {

@@ -65,6 +65,7 @@ export abstract class Dataset implements AsyncIterable<Sample> {
    * `fn` gets read-only views; return new arrays.
    *
    * ```ts
+   * const dataset = fromArrays([[1, 2], [3, 4]], [0, 1]);
    * const squared = dataset.map(({ x, y }) => ({ x: x.map((v) => v * v), y }));
    * ```
    */
@@ -76,6 +77,7 @@ export abstract class Dataset implements AsyncIterable<Sample> {
    * The samples for which `keep` returns true.
    *
    * ```ts
+   * const people = fromArrays([[17, 160], [34, 172], [52, 168]], [0, 1, 1]);
    * const adults = people.filter(({ x }) => x[0]! >= 18);
    * ```
    */

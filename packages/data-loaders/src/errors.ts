@@ -81,7 +81,7 @@ export class DataError extends NeuriteError {
 /** How many rows a pass skipped under `onBadRow: "skip"` (or `missing: "skip"`), and why the first few were. */
 export interface SkipReport {
   readonly count: number;
-  /** The first {@link SkipLog.keep} reasons, in file order. */
+  /** The first 10 reasons, in file order. */
   readonly reasons: readonly DataError[];
 }
 

@@ -84,9 +84,9 @@ function positiveInteger(argument: string, value: number, allowZero = false): vo
  *
  * ```ts
  * const loader = new DataLoader(courseNotesTable(), { batchSize: 2, shuffle: true, seed: 42 });
- * for (let epoch = 0; epoch < 10; epoch++) {
+ * for (let epoch = 0; epoch < 3; epoch++) {
  *   for await (const batch of loader) {
- *     await tidy(async () => { … train on batch.x [2, 3], batch.y [2, 1] … });
+ *     // batch.x: [2, 3], batch.y: [2, 1]; train on them here
  *     batch.dispose();
  *   }
  * }

@@ -113,7 +113,7 @@ export async function loadMnist(options: MnistOptions = {}): Promise<InMemoryDat
  * MNIST split into seeded train and test sets (`test` fraction, default 1/6, as MNIST's own 60 000 / 10 000).
  *
  * ```ts
- * const { train, test } = await loadMnistSplit({ test: 0.2, seed: 7 });
+ * const { train, test } = await loadMnistSplit({ test: 0.2, seed: 7, perDigit: 50 });
  * ```
  */
 export async function loadMnistSplit(options: MnistOptions & { readonly test?: number; readonly seed?: number } = {}): Promise<{ train: InMemoryDataset; test: InMemoryDataset }> {

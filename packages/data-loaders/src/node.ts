@@ -56,7 +56,12 @@ export function csvFile(path: string, options: CsvOptions = {}): CsvDataset {
  * transforms fitted on it.
  *
  * ```ts
- * const data = await readCsvFile("students.csv", { labels: "exam" });
+ * import { writeFile } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const path = join(tmpdir(), "students.csv");
+ * await writeFile(path, "study,sleep,exam\n12,6,0.93\n22,6.5,0.68\n");
+ * const data = await readCsvFile(path, { labels: "exam" });
  * ```
  */
 export async function readCsvFile(path: string, options: CsvOptions = {}): Promise<InMemoryDataset> {

@@ -1,6 +1,7 @@
 import { ArgumentError, DTypeError, ShapeError, add, cast, div, formatShape, full, mean, mul, noGrad, reshape, sqrt, square, sub, tidy, type DType, type Tensor, variable, type Variable } from "@neurite/tensor-core";
 import { Module } from "./module.js";
 
+/** Options of `batchNorm`. */
 export interface BatchNormOptions {
   /** Weight of the newest batch in the running statistics: running ← (1 − momentum)·running + momentum·batch. Default 0.1. */
   readonly momentum?: number;

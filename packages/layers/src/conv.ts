@@ -34,7 +34,8 @@ function pair(value: number | readonly [number, number]): [number, number] {
  * fanOut = kh·kw·outChannels, biases zeros.
  *
  * ```ts
- * conv2d(1, 8, 3, { padding: "same" }).forward(images); // [N, 28, 28, 1] → [N, 28, 28, 8]
+ * const images = zeros([2, 28, 28, 1]);
+ * conv2d(1, 8, 3, { padding: "same" }).forward(images); // [2, 28, 28, 1] → [2, 28, 28, 8]
  * ```
  */
 export class Conv2d extends Module {

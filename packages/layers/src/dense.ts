@@ -64,7 +64,7 @@ export function makeWeights(
  *
  * ```ts
  * const layer = dense(8, 16, { activation: "relu" });
- * layer.forward(x); // x: [batch, 8] → [batch, 16]
+ * layer.forward(ones([4, 8])); // [4, 8] → [4, 16]
  * ```
  */
 export class Dense extends Module {

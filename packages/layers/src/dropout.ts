@@ -1,6 +1,7 @@
 import { ArgumentError, clone, div, greaterEqual, randomUniform, tidy, where, type Tensor } from "@neurite/tensor-core";
 import { Module } from "./module.js";
 
+/** Options of `dropout`. */
 export interface DropoutOptions {
   /**
    * Makes the masks reproducible: the n-th training forward pass (n = 0, 1, …) draws its mask from the

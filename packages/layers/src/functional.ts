@@ -10,6 +10,8 @@ import { matchEntries, type Module } from "./module.js";
  * ShapeError. The tensors may have another float dtype than the module (gradcheck runs in float64).
  *
  * ```ts
+ * const model = dense(2, 1);
+ * const [x, y] = [tensor([[1, 2], [3, 4]]), tensor([[1], [0]])];
  * const values = Object.fromEntries(Object.entries(model.namedParameters()).map(([k, v]) => [k, v.value]));
  * const [loss, grads] = valueAndGrad((p: Record<string, Tensor>) => mse(functionalCall(model, p, x), y))(values);
  * ```

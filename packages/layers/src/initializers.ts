@@ -17,7 +17,7 @@ export interface InitContext {
  * the same seed gives the same weights on every backend.
  *
  * ```ts
- * dense(8, 16, { init: normal(0.01) }); // the course notes' small random weights
+ * dense(8, 16, { init: init.normal(0.01) }); // the course notes' small random weights
  * ```
  */
 export type Initializer = (shape: readonly number[], context: InitContext) => Tensor;

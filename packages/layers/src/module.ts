@@ -9,6 +9,7 @@ export interface VariableEntry {
   readonly kind: "parameter" | "buffer";
 }
 
+/** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
   /**
    * With `strict` (the default), a missing or an unexpected entry is a `StateDictError`. Without it, the
@@ -17,6 +18,7 @@ export interface LoadStateDictOptions {
   readonly strict?: boolean;
 }
 
+/** What `Module.loadStateDict` matched and what it did not. */
 export interface LoadStateDictResult {
   /** Names the module has and the dict lacked (always empty with `strict`). */
   readonly missing: readonly string[];
@@ -163,6 +165,8 @@ export abstract class Module implements Disposable {
    * the entry, the layer that holds it, and the shapes.
    *
    * ```ts
+   * const model = sequential([dense(3, 4), dense(4, 1)]);
+   * const other = sequential([dense(3, 4), dense(4, 1)]);
    * const saved = model.stateDict();
    * other.loadStateDict(saved);
    * ```

@@ -1,6 +1,7 @@
 import { ArgumentError, avgPool2d as avgPool2dOp, maxPool2d as maxPool2dOp, type DataFormat, type Padding, type Tensor } from "@neurite/tensor-core";
 import { Module } from "./module.js";
 
+/** Options of `maxPool2d` and `avgPool2d` layers. */
 export interface Pool2dOptions {
   /** Step between windows: one number or [height, width] (default: the window size). */
   readonly stride?: number | readonly [number, number];
@@ -43,7 +44,7 @@ abstract class Pool2d extends Module {
  * windows do not overlap). No parameters. The gradient goes to the window's maximum (split evenly on ties).
  *
  * ```ts
- * maxPool2d(2).forward(x); // [N, 28, 28, C] → [N, 14, 14, C]
+ * maxPool2d(2).forward(zeros([1, 28, 28, 3])); // [1, 28, 28, 3] → [1, 14, 14, 3]
  * ```
  */
 export class MaxPool2d extends Pool2d {

@@ -8,7 +8,7 @@ import { Module } from "./module.js";
  *
  * ```ts
  * const model = sequential([dense(8, 16), relu(), dropout(0.5), dense(16, 4)]);
- * model.forward(x); // [batch, 8] → [batch, 4]
+ * model.forward(ones([2, 8])); // [2, 8] → [2, 4]
  * ```
  */
 export class Sequential extends Module {

@@ -27,6 +27,7 @@ export interface ModelSummary {
   toString(): string;
 }
 
+/** Options of `summary`. */
 export interface SummaryOptions {
   /** Batch size of the traced input (default 1). */
   readonly batchSize?: number;

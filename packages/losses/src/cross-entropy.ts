@@ -113,6 +113,7 @@ export interface CategoricalCrossEntropyOptions extends CrossEntropyOptions {
  * output given as logits trains far slower. Class indices outside [0, classes) are refused too.
  *
  * ```ts
+ * const logits = tensor([[0.1, 0.2, 3], [2, 0, -1]]);
  * categoricalCrossEntropy(logits, tensor([2, 0], { dtype: "int32" }));
  * ```
  */

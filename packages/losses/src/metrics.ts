@@ -1,6 +1,7 @@
 import { DTypeError, ShapeError, formatShape, tidy, type Tensor } from "@neurite/tensor-core";
 import { expectSameShape } from "./reduction.js";
 
+/** Options of `binaryAccuracy`. */
 export interface BinaryAccuracyOptions {
   /** Predictions at or above the threshold count as class 1. Default 0.5 (probabilities; use 0 for logits). */
   readonly threshold?: number;

@@ -6,6 +6,7 @@ import { ArgumentError, ShapeError, formatShape, type Tensor } from "@neurite/te
  */
 export type Reduction = "mean" | "sum" | "none";
 
+/** Options every loss takes: how per-sample losses are reduced. */
 export interface LossOptions {
   readonly reduction?: Reduction;
 }

@@ -16,6 +16,7 @@ export interface Regularizer {
   readonly strength: number;
 }
 
+/** Options of the `l1`, `l2` and `lp` penalties. */
 export interface RegularizerOptions {
   /** Which parameters the penalty applies to, by name. Default: every name not ending in "bias". */
   readonly appliesTo?: (name: string) => boolean;

@@ -43,6 +43,7 @@ export class Adagrad extends Optimizer {
   }
 }
 
+/** Creates an Adagrad optimizer. */
 export function adagrad(options?: AdagradOptions): Adagrad {
   return new Adagrad(options);
 }

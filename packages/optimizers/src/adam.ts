@@ -78,10 +78,12 @@ export class AdamW extends Adam {
   }
 }
 
+/** Creates an Adam optimizer. */
 export function adam(options?: AdamOptions): Adam {
   return new Adam(options);
 }
 
+/** Creates an AdamW optimizer (Adam with decoupled weight decay). */
 export function adamW(options?: AdamOptions): AdamW {
   return new AdamW(options);
 }

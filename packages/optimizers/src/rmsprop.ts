@@ -59,6 +59,7 @@ export class Rmsprop extends Optimizer {
   }
 }
 
+/** Creates an RMSProp optimizer. */
 export function rmsprop(options?: RmspropOptions): Rmsprop {
   return new Rmsprop(options);
 }

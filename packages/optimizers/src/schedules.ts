@@ -32,6 +32,7 @@ export function cosineDecay(options: { readonly initial: number; readonly epochs
   return (epoch) => minimum + 0.5 * (initial - minimum) * (1 + Math.cos((Math.PI * Math.min(epoch, epochs)) / epochs));
 }
 
+/** Options of `ReduceOnPlateau`. */
 export interface ReduceOnPlateauOptions {
   /** Multiply the learning rate by this when the metric stalls. Default 0.1. */
   readonly factor?: number;
@@ -50,8 +51,11 @@ export interface ReduceOnPlateauOptions {
  * the learning rate to use next.
  *
  * ```ts
+ * const optimizer = sgd({ lr: 0.1 });
  * const plateau = new ReduceOnPlateau({ patience: 3 });
- * optimizer.learningRate = plateau.observe(validationLoss, optimizer.learningRate);
+ * for (const validationLoss of [0.5, 0.4, 0.41, 0.42, 0.43, 0.44]) {
+ *   optimizer.learningRate = plateau.observe(validationLoss, optimizer.learningRate); // 0.01 after three stalls
+ * }
  * ```
  */
 export class ReduceOnPlateau {

@@ -15,8 +15,9 @@ export interface SgdOptions extends OptimizerOptions {
  * mini-batch gradient descent depends only on how many samples produced the gradient.
  *
  * ```ts
+ * const w = variable(tensor([1, -2]), { name: "w" });
  * const optimizer = sgd({ lr: 0.1, momentum: 0.9 });
- * optimizer.step(model.namedParameters(), gradients);
+ * optimizer.step({ w }, { w: tensor([0.5, 0.5]) }); // w ← w − 0.1·g, then with momentum
  * ```
  */
 export class Sgd extends Optimizer {
@@ -48,6 +49,7 @@ export class Sgd extends Optimizer {
   }
 }
 
+/** Creates a stochastic gradient descent optimizer (with optional momentum or Nesterov momentum). */
 export function sgd(options?: SgdOptions): Sgd {
   return new Sgd(options);
 }

@@ -19,11 +19,13 @@ export interface DataTypeMap {
   float64: Float64Array;
 }
 
+/** The typed arrays that hold tensor values: Float32Array, Int32Array, Uint8Array (bool) and Float64Array. */
 export type TypedArray = Float32Array | Int32Array | Uint8Array | Float64Array;
 
 /** Values a typed array of the given dtype holds. */
 export type DataFor<D extends DType> = DataTypeMap[D];
 
+/** Whether `dtype` is a floating-point dtype (float32 or float64). */
 export function isFloat(dtype: DType): dtype is "float32" | "float64" {
   return dtype === "float32" || dtype === "float64";
 }

@@ -95,6 +95,7 @@ function isAsyncFunction(fn: unknown): boolean {
  * `await` belong to the caller — never to another task's scope.
  *
  * ```ts
+ * const x = tensor([-1, 2, 3]);
  * const y = tidy(() => x.mul(2).add(1).relu()); // the intermediate results are freed
  * const loss = await tidy(async (scope) => {
  *   const batch = await loader.next();
@@ -171,6 +172,7 @@ export function keep<T>(value: T): T {
  * Live tensors and storage on one backend (the current one by default).
  *
  * ```ts
+ * const x = tensor([1, 2]);
  * const before = memory().tensors;
  * tidy(() => x.add(1).mul(2));
  * memory().tensors === before; // true

@@ -78,6 +78,7 @@ export const unaryOps = {
   isNaN: { dtypes: FLOATS, result: "bool", fn: (x: number) => (Number.isNaN(x) ? 1 : 0), domain: GENERAL, tolerance: "exact", doc: "true where x is NaN" },
 } as const satisfies Record<string, ElementwiseInfo<(x: number) => number>>;
 
+/** The name of a unary primitive (a key of `unaryOps`). */
 export type UnaryOp = keyof typeof unaryOps;
 
 type Binary = (a: number, b: number) => number;
@@ -121,6 +122,7 @@ export const binaryOps = {
   logicalOr: { dtypes: ["bool"], result: "same", fn: (a: number, b: number) => (a !== 0 || b !== 0 ? 1 : 0), domain: TIES, tolerance: "exact", doc: "a or b" },
 } as const satisfies Record<string, ElementwiseInfo<Binary>>;
 
+/** The name of a binary primitive (a key of `binaryOps`). */
 export type BinaryOp = keyof typeof binaryOps;
 
 /**
@@ -136,6 +138,7 @@ export const reduceOps = {
   min: { dtypes: ALL, identity: Infinity },
 } as const satisfies Record<string, { dtypes: readonly DType[]; identity: number }>;
 
+/** The name of a reduction primitive (a key of `reduceOps`). */
 export type ReduceOp = keyof typeof reduceOps;
 
 /**
@@ -147,6 +150,7 @@ export const argReduceOps = {
   argmin: { dtypes: NUMERIC },
 } as const satisfies Record<string, { dtypes: readonly DType[] }>;
 
+/** The name of an arg-reduction primitive (`argmax`, `argmin`). */
 export type ArgReduceOp = keyof typeof argReduceOps;
 
 /** Value a reduction of zero elements gives in `dtype`. */

@@ -1,5 +1,6 @@
 import { ArgumentError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
 
+/** A tensor's dimensions, outermost first; `[]` is a scalar. */
 export type Shape = readonly number[];
 
 /** Number of elements of a tensor of this shape (1 for a scalar, 0 when any dimension is 0). */

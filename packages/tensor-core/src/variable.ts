@@ -77,6 +77,7 @@ export function holdGradients(gradients: readonly (readonly [Variable, Tensor])[
  *
  * ```ts
  * const w = variable(randomNormal([3, 1], { std: 0.01 }), { name: "w" });
+ * const [gradient, lr] = [ones([3, 1]), 0.1];
  * w.assign(w.value.sub(gradient.mul(lr)));
  * ```
  */

@@ -9,6 +9,7 @@ import { toLoader, type TrainingData } from "./data.js";
 /** A metric: predictions and targets in, a scalar out (e.g. `binaryAccuracy` from @neurite/losses). */
 export type Metric = (predictions: Tensor, targets: Tensor) => Tensor;
 
+/** Options of `evaluate`. */
 export interface EvaluateOptions {
   readonly loss: Loss;
   readonly metrics?: Readonly<Record<string, Metric>>;
@@ -42,6 +43,8 @@ async function accumulate(totals: Map<string, number>, values: ReadonlyMap<strin
  * eval mode and without tracing gradients.
  *
  * ```ts
+ * const model = sequential([dense(2, 8, { activation: "tanh" }), dense(8, 1, { activation: "sigmoid" })]);
+ * const testSet = twoMoons({ n: 50, seed: 3 });
  * const { loss, accuracy } = await evaluate(model, testSet, { loss: mse, metrics: { accuracy: binaryAccuracy } });
  * ```
  */

@@ -108,9 +108,10 @@ function checkOptions(options: FitOptions): void {
  * the running loss, metrics and the finiteness checks stay there until the next log point (see `logEvery`).
  *
  * ```ts
- * const history = await fit(model, courseNotesTable(), {
+ * const model = sequential([dense(3, 8, { activation: "tanh", seed: 1 }), dense(8, 1, { seed: 2 })]);
+ * const history = await fit(model, standardize(courseNotesTable()).apply(courseNotesTable()), {
  *   loss: mse, optimizer: adam({ lr: 0.01 }), epochs: 200, mode: "minibatch", batchSize: 4, seed: 1,
- *   callbacks: [earlyStopping({ patience: 10, restoreBest: true }), progressBar()],
+ *   callbacks: [earlyStopping({ monitor: "loss", patience: 10, restoreBest: true })],
  * });
  * ```
  */

@@ -13,6 +13,7 @@ export { earlyStopping, type EarlyStoppingOptions } from "./callbacks/early-stop
 export { formatLogs, progress, progressBar, type ProgressEvent } from "./callbacks/progress.js";
 export { learningRateSchedule, reduceLrOnPlateau } from "./callbacks/schedule.js";
 export { memoryStorage, type CheckpointStorage } from "./callbacks/storage.js";
+export { indexedDbStorage, type IndexedDbStorageOptions } from "./checkpoint/indexeddb-storage.js";
 export { loadTraining, saveTraining, type CheckpointMeta } from "./checkpoint/model.js";
 export {
   CHECKPOINT_VERSION,

@@ -23,6 +23,7 @@ export interface NodeContext {
  */
 export type InputGradient = (() => Tensor) | null;
 
+/** Which forward tensors a gradient rule keeps for its backward pass: none, the inputs, the output, both, or the inputs at these indices. */
 export type Save = "none" | "inputs" | "output" | "both" | readonly number[];
 
 /**

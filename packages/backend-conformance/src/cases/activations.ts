@@ -131,6 +131,7 @@ function softmaxCases(): ConformanceCase[] {
   return cases;
 }
 
+/** The cases of the activations and softmax. */
 export function activationCases(): ConformanceCase[] {
   return [...elementwiseActivationCases(), ...softmaxCases()];
 }

@@ -155,6 +155,7 @@ function poolCases(): ConformanceCase[] {
   return cases;
 }
 
+/** The cases of convolution and pooling. */
 export function convPoolCases(): ConformanceCase[] {
   return [...convCases(), ...poolCases()];
 }

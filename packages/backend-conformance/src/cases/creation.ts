@@ -16,6 +16,7 @@ const ROUND_TRIP: Record<DType, readonly number[]> = {
   bool: [0, 1, 1, 0],
 };
 
+/** The cases of tensor creation (upload, fill, read). */
 export function creationCases(): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
   for (const dtype of ALL) {

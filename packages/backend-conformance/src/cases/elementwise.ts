@@ -312,6 +312,7 @@ function veryLargeCases(): ConformanceCase[] {
   ];
 }
 
+/** The cases of the unary and binary primitives, where and cast. */
 export function elementwiseCases(): ConformanceCase[] {
   return [...unaryCases(), ...binaryCases(), ...whereCases(), ...castCases(), ...compositeCases(), ...exactCases(), ...veryLargeCases()];
 }

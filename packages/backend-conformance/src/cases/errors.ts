@@ -64,6 +64,7 @@ function errorCase(
   });
 }
 
+/** The cases that check typed errors. */
 export function errorCases(): ConformanceCase[] {
   return [
     // --- shapes ---

@@ -159,6 +159,7 @@ function linearCases(): ConformanceCase[] {
   return cases;
 }
 
+/** The cases of matmul and linear. */
 export function matmulFamilyCases(): ConformanceCase[] {
   return [...productCases(), ...linearCases()];
 }

@@ -52,6 +52,7 @@ function memoryCase(name: string, body: (backend: Backend, label: string) => Pro
   return defineCase(GROUP, full, ["float32"], ({ backend }) => body(backend, full));
 }
 
+/** The cases that check memory accounting and leaks. */
 export function memoryCases(): ConformanceCase[] {
   return [
     memoryCase("tidy frees everything but the returned tensors, nested objects included", async (backend, label) => {

@@ -263,6 +263,7 @@ function gatherCases(): ConformanceCase[] {
   return cases;
 }
 
+/** The cases of the movement ops: transpose, broadcast, slice, pad, reshape, concat, gather. */
 export function movementCases(): ConformanceCase[] {
   return [...transposeCases(), ...broadcastToCases(), ...sliceCases(), ...stridedSliceCases(), ...padCases(), ...reshapeCases(), ...joinCases(), ...gatherCases()];
 }

@@ -137,6 +137,7 @@ function normalCases(): ConformanceCase[] {
   return cases;
 }
 
+/** The cases of the random stream, bit for bit. */
 export function randomCases(): ConformanceCase[] {
   return [...streamCases(), ...normalCases()];
 }

@@ -239,6 +239,7 @@ function compositeCases(): ConformanceCase[] {
   return cases;
 }
 
+/** The cases of the reductions and arg-reductions. */
 export function reduceFamilyCases(): ConformanceCase[] {
   return [...reduceCases(), ...argCases(), ...compositeCases()];
 }

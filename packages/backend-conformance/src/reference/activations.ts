@@ -18,8 +18,10 @@ function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
+/** The name of an activation with a float64 reference. */
 export type Activation = keyof typeof activationRefs;
 
+/** An activation computed in float64, rounded to `dtype`. */
 export function activationRef(name: Activation, x: NdArray, dtype: DType, alpha?: number): NdArray {
   const fn = activationRefs[name];
   return { shape: x.shape, values: x.values.map((v) => store(fn(v, alpha), dtype)) };

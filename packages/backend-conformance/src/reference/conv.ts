@@ -9,6 +9,7 @@ import { numel, store, type NdArray } from "./nd.js";
 
 export type PaddingSpec = "valid" | "same" | number | readonly [number, number];
 
+/** Output size and padding of a sliding window over an image. */
 export interface Geometry {
   readonly outH: number;
   readonly outW: number;
@@ -44,13 +45,14 @@ export function geometry(
   return { outH, outW, padTop, padLeft };
 }
 
+/** Stride, padding and window of a convolution or pooling reference. */
 export interface WindowSpec {
   readonly stride: readonly [number, number];
   readonly dilation: readonly [number, number];
   readonly padding: PaddingSpec;
 }
 
-/** conv2d of NHWC `x` [N, H, W, Cin] with `filter` [kh, kw, Cin, Cout]: cross-correlation. Also returns Σ|x·w| per output. */
+/** conv2d of NHWC `x` `[N, H, W, Cin]` with `filter` `[kh, kw, Cin, Cout]` (a cross-correlation). Also returns Σ|x·w| per output. */
 export function conv2dRef(x: NdArray, filter: NdArray, spec: WindowSpec, dtype: DType): { result: NdArray; scale: NdArray } {
   const [n, h, w, cin] = x.shape as [number, number, number, number];
   const [kh, kw, , cout] = filter.shape as [number, number, number, number];

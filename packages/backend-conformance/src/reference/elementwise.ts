@@ -16,10 +16,12 @@ export function unaryResult(op: UnaryOp, dtype: DType): DType {
   return unaryOps[op].result === "bool" ? "bool" : dtype;
 }
 
+/** The result dtype of binary `op` on `dtype` operands. */
 export function binaryResult(op: BinaryOp, dtype: DType): DType {
   return binaryOps[op].result === "bool" ? "bool" : dtype;
 }
 
+/** Unary `op` computed in float64, rounded to `dtype`. */
 export function unaryRef(op: UnaryOp, x: NdArray, dtype: DType): NdArray {
   const info: { fn: Fn1; intFn?: Fn1 } = unaryOps[op];
   const fn = dtype === "int32" && info.intFn !== undefined ? info.intFn : info.fn;
@@ -27,6 +29,7 @@ export function unaryRef(op: UnaryOp, x: NdArray, dtype: DType): NdArray {
   return { shape: x.shape, values: x.values.map((v) => store(fn(v), out)) };
 }
 
+/** Binary `op` with broadcasting, computed in float64, rounded to `dtype`. */
 export function binaryRef(op: BinaryOp, a: NdArray, b: NdArray, dtype: DType): NdArray {
   const info: { fn: Fn2; intFn?: Fn2 } = binaryOps[op];
   const fn = dtype === "int32" && info.intFn !== undefined ? info.intFn : info.fn;
@@ -39,6 +42,7 @@ export function binaryRef(op: BinaryOp, a: NdArray, b: NdArray, dtype: DType): N
   return { shape, values };
 }
 
+/** `condition ? a : b` with broadcasting. */
 export function whereRef(condition: NdArray, a: NdArray, b: NdArray, dtype: DType): NdArray {
   const shape = broadcastShape(condition.shape, a.shape, b.shape);
   const values = new Array<number>(numel(shape));

@@ -14,6 +14,7 @@ export function transposeRef(x: NdArray, perm: readonly number[]): NdArray {
   return { shape, values };
 }
 
+/** `x` broadcast to `shape`. */
 export function broadcastToRef(x: NdArray, shape: readonly number[]): NdArray {
   const values: number[] = [];
   forEachIndex(shape, (index) => values.push(broadcastRead(x, index)));
@@ -42,6 +43,7 @@ export function stridedSliceRef(x: NdArray, begin: readonly number[], end: reado
   return sliceRef(x, starts, x.shape.map((_, i) => steps[i] ?? 1), shape);
 }
 
+/** `x` padded with `value`. */
 export function padRef(x: NdArray, paddings: readonly (readonly [number, number])[], value: number): NdArray {
   const shape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
   const values: number[] = [];
@@ -53,6 +55,7 @@ export function padRef(x: NdArray, paddings: readonly (readonly [number, number]
   return { shape, values };
 }
 
+/** `xs` joined along `axis`. */
 export function concatRef(xs: readonly NdArray[], axis: number): NdArray {
   const shape = [...xs[0]!.shape];
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);

@@ -10,15 +10,18 @@ export interface NdArray {
   readonly values: readonly number[];
 }
 
+/** An n-dimensional array of `shape` holding `values` (row-major). */
 export function nd(shape: readonly number[], values: readonly number[]): NdArray {
   if (values.length !== numel(shape)) throw new Error(`reference: ${values.length} values for shape [${shape.join(", ")}]`);
   return { shape: [...shape], values };
 }
 
+/** The number of elements of `shape`. */
 export function numel(shape: readonly number[]): number {
   return shape.reduce((n, d) => n * d, 1);
 }
 
+/** Row-major strides of `shape`. */
 export function stridesFor(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length).fill(1);
   for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1]! * shape[i + 1]!;

@@ -46,6 +46,7 @@ function outputPosition(shape: readonly number[], axes: readonly number[], index
   return flat;
 }
 
+/** Reduction `op` over `axes`, computed in float64, rounded to `dtype`. */
 export function reduceRef(op: ReduceOp, x: NdArray, axes: readonly number[], dtype: DType, keepDims = false): NdArray {
   const outShape = reducedShape(x.shape, axes, false);
   const acc = new Array<number>(numel(outShape)).fill(identity(op, dtype));

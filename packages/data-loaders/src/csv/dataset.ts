@@ -177,8 +177,9 @@ export function csv(source: CsvSource, options: CsvOptions = {}): CsvDataset {
  * order of first appearance), and `missing: "mean"` keeps missing values as NaN for `imputeMean`.
  *
  * ```ts
+ * const text = "height,weight,species\n30,4,cat\n60,25,dog\n25,3,cat\n";
  * const data = await readCsv(text, { labels: "species", categorical: ["species"] });
- * data.length; // rows read
+ * data.length; // 3 rows read
  * data.skipped; // { count, reasons } with onBadRow: "skip"
  * ```
  */

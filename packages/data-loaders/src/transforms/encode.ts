@@ -105,7 +105,7 @@ export class OneHot extends Transform {
  * holds an index in [0, classes) becomes `classes` values, 1 at the index and 0 elsewhere.
  *
  * ```ts
- * const digits = oneHot(10).apply(await loadMnist()); // y: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0] for a 3
+ * const digits = oneHot(10).apply(await loadMnist({ perDigit: 10 })); // y: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0] for a 3
  * ```
  */
 export function oneHot(classes: number, options: { readonly target?: Target; readonly column?: number } = {}): OneHot {

@@ -35,6 +35,7 @@ export class MeanImputer extends Transform {
  * `missing: "mean"` or from arrays) becomes its column's mean over the training split's present values.
  *
  * ```ts
+ * const text = "study,sleep,exam\n12,,0.93\n22,6.5,0.68\n115,4,0.95\n31,9,0.75\n";
  * const data = await readCsv(text, { labels: "exam", missing: "mean" });
  * const { train, test } = split(data, { test: 0.25, seed: 3 });
  * const imputer = imputeMean(train);

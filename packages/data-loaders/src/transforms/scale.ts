@@ -174,7 +174,8 @@ export class MinMaxScaler extends AffineScaler {
  * fitting on the validation or test data would leak them into training.
  *
  * ```ts
- * const { train, test } = split(data, { test: 0.2, seed: 1 });
+ * const data = courseNotesTable();
+ * const { train, test } = split(data, { test: 0.25, seed: 1 });
  * const scaler = standardize(train);
  * const [trainS, testS] = [scaler.apply(train), scaler.apply(test)];
  * ```
@@ -194,7 +195,7 @@ export function standardize(train: Dataset, options: FitOptions = {}): Standardi
  * `range[1]` (default [0, 1]). Values of other splits may fall outside the range; that is expected.
  *
  * ```ts
- * const scaler = minMaxScale(train, { range: [-1, 1] });
+ * const scaler = minMaxScale(courseNotesTable(), { range: [-1, 1] });
  * ```
  */
 export function minMaxScale(train: InMemoryDataset, options?: FitOptions & { readonly range?: readonly [number, number] }): MinMaxScaler;

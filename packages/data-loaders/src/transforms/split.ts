@@ -14,6 +14,7 @@ export interface SplitOptions {
   readonly shuffle?: boolean;
 }
 
+/** The three parts `split` returns. */
 export interface Splits {
   readonly train: InMemoryDataset;
   readonly validation: InMemoryDataset;
@@ -26,6 +27,7 @@ export interface Splits {
  * samples and the rest for training. Every sample lands in exactly one split.
  *
  * ```ts
+ * const data = twoMoons({ n: 100, seed: 1 });
  * const { train, validation, test } = split(data, { validation: 0.15, test: 0.15, seed: 7 });
  * ```
  */

@@ -10,6 +10,7 @@ export type Target = "x" | "y";
  * in-memory dataset is transformed at once, a stream lazily as it is read.
  *
  * ```ts
+ * const { train, test } = split(courseNotesTable(), { test: 0.25, seed: 1 });
  * const scaler = standardize(train);       // fitted on the training split only
  * const testScaled = scaler.apply(test);   // the training split's statistics, applied to the test split
  * ```

@@ -33,7 +33,8 @@ export function clone(x: Tensor): Tensor {
  * through a move between backends (differentiate on one backend, then move the results).
  *
  * ```ts
- * const onGpu = await t.toBackend(gpu);
+ * const t = tensor([1, 2, 3]);
+ * const copy = await t.toBackend(cpu()); // e.g. to a WebGPU backend: await t.toBackend(await webgpu())
  * ```
  */
 export async function toBackend(x: Tensor, backend: Backend): Promise<Tensor> {

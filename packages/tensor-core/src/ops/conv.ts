@@ -16,7 +16,9 @@ import { reshape } from "./reshape.js";
  * filter reshaped to `[kh·kw·Cin, Cout]`, so it runs on every backend and has gradients for free.
  *
  * ```ts
- * conv2d(images, filters, { stride: 1, padding: "same" });
+ * const images = ones([2, 28, 28, 1]);  // NHWC
+ * const filters = ones([3, 3, 1, 8]);    // [kh, kw, Cin, Cout]
+ * conv2d(images, filters, { stride: 1, padding: "same" }); // [2, 28, 28, 8]
  * ```
  */
 export function conv2d(x: Tensor, filter: Tensor, options: WindowOptions = {}): Tensor {

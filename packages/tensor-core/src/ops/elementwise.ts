@@ -50,7 +50,8 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
  * `condition ? a : b`, elementwise, with all three broadcast together. `condition` is bool.
  *
  * ```ts
- * where(x.greater(0), x, 0); // relu
+ * const x = tensor([-1, 0, 2]);
+ * where(x.greater(0), x, 0); // relu: [0, 0, 2]
  * ```
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
@@ -103,14 +104,19 @@ export const log = (x: Tensor): Tensor => unary("log", x);
 export const log1p = (x: Tensor): Tensor => unary("log1p", x);
 /** √x. */
 export const sqrt = (x: Tensor): Tensor => unary("sqrt", x);
+/** Sine, elementwise (radians). */
 export const sin = (x: Tensor): Tensor => unary("sin", x);
+/** Cosine, elementwise (radians). */
 export const cos = (x: Tensor): Tensor => unary("cos", x);
 /** Hyperbolic tangent (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), one of the course notes' activations. */
 export const tanh = (x: Tensor): Tensor => unary("tanh", x);
+/** Rounds down to the nearest integer, elementwise. */
 export const floor = (x: Tensor): Tensor => unary("floor", x);
+/** Rounds up to the nearest integer, elementwise. */
 export const ceil = (x: Tensor): Tensor => unary("ceil", x);
 /** Rounds half to even, as NumPy does. */
 export const round = (x: Tensor): Tensor => unary("round", x);
+/** Logical not of a bool tensor. */
 export const logicalNot = (x: Tensor): Tensor => unary("logicalNot", x);
 /** True where x is NaN. */
 export const isNaN = (x: Tensor): Tensor => unary("isNaN", x);
@@ -126,15 +132,25 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor => binary("mul", a, b)
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary("div", a, b);
 /** aᵇ elementwise (float dtypes), broadcast. */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary("pow", a, b);
+/** The larger of a and b, elementwise with broadcasting. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary("maximum", a, b);
+/** The smaller of a and b, elementwise with broadcasting. */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary("minimum", a, b);
+/** a = b, elementwise with broadcasting; a bool tensor. */
 export const equal = (a: TensorLike, b: TensorLike): Tensor => binary("equal", a, b);
+/** a ≠ b, elementwise with broadcasting; a bool tensor. */
 export const notEqual = (a: TensorLike, b: TensorLike): Tensor => binary("notEqual", a, b);
+/** a < b, elementwise with broadcasting; a bool tensor. */
 export const less = (a: TensorLike, b: TensorLike): Tensor => binary("less", a, b);
+/** a ≤ b, elementwise with broadcasting; a bool tensor. */
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binary("lessEqual", a, b);
+/** a > b, elementwise with broadcasting; a bool tensor. */
 export const greater = (a: TensorLike, b: TensorLike): Tensor => binary("greater", a, b);
+/** a ≥ b, elementwise with broadcasting; a bool tensor. */
 export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binary("greaterEqual", a, b);
+/** Logical and of two bool tensors, with broadcasting. */
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary("logicalAnd", a, b);
+/** Logical or of two bool tensors, with broadcasting. */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("logicalOr", a, b);
 
 // --- small composites ---

@@ -9,6 +9,7 @@ import { reshape } from "./reshape.js";
 import { relu, sigmoid } from "./activations.js";
 import { tanh } from "./elementwise.js";
 
+/** Options of `matmul`. */
 export interface MatmulOptions {
   /** Use aᵀ (the last two axes swapped) instead of a. */
   readonly transposeA?: boolean;
@@ -93,7 +94,8 @@ function activate(x: Tensor, activation: FusedActivation): Tensor {
  * neurons at once. Runs as one fused kernel when the backend has one and no gradient is being traced.
  *
  * ```ts
- * linear(x, w, b, "relu"); // x: [batch, in], w: [in, out], b: [out]
+ * const [x, w, b] = [ones([4, 3]), ones([3, 2]), zeros([2])];
+ * linear(x, w, b, "relu"); // x: [batch, in], w: [in, out], b: [out] → [4, 2]
  * ```
  */
 export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, activation: FusedActivation = "linear"): Tensor {

@@ -87,7 +87,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
  * missing entries take the whole axis.
  *
  * ```ts
- * arange(10).stridedSlice([1], [8], [3]); // [1, 4, 7]
+ * stridedSlice(arange(10), [1], [8], [3]); // [1, 4, 7]
  * ```
  */
 export function stridedSlice(x: Tensor, begin: readonly number[], end: readonly number[], steps?: readonly number[]): Tensor {

@@ -9,6 +9,7 @@ export type Padding = "valid" | "same" | number | readonly [number, number];
 /** Layout of image tensors: batch, height, width, channels ("NHWC", the default) or channels first. */
 export type DataFormat = "NHWC" | "NCHW";
 
+/** Stride, padding and layout of a sliding window (convolution and pooling). */
 export interface WindowOptions {
   /** Step between windows: one number for both axes or [height, width]. Default 1 (conv) or the window (pool). */
   readonly stride?: number | readonly [number, number];

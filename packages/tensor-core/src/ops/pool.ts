@@ -5,6 +5,7 @@ import { runOp } from "./op.js";
 import { fromNHWC, patches, toNHWC, windowGeometry, type WindowOptions } from "./patches.js";
 import { max, sum } from "./reduce.js";
 
+/** Options of `maxPool2d` and `avgPool2d`. */
 export interface PoolOptions extends WindowOptions {
   /** Window size: one number for both axes or [height, width]. */
   readonly poolSize: number | readonly [number, number];
@@ -19,7 +20,8 @@ function poolWindow(options: PoolOptions): [number, number] {
  * never win: they hold −∞. Layout as for `conv2d`.
  *
  * ```ts
- * maxPool2d(x, { poolSize: 2 }); // halves height and width
+ * const x = ones([1, 28, 28, 3]);
+ * maxPool2d(x, { poolSize: 2 }); // halves height and width: [1, 14, 14, 3]
  * ```
  */
 export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {

@@ -4,6 +4,7 @@ import type { Callback } from "./callback.js";
 import { improves, read, resolveMonitor } from "./monitor.js";
 import type { CheckpointStorage } from "./storage.js";
 
+/** Options of the `checkpoint` callback. */
 export interface CheckpointOptions {
   /** Where to save: `fileStorage(path)` from @neurite/trainer/node, `memoryStorage()`, or your own. */
   readonly storage: CheckpointStorage;

@@ -2,6 +2,7 @@ import { ArgumentError, type Tensor } from "@neurite/tensor-core";
 import type { Callback } from "./callback.js";
 import { improves, read, resolveMonitor } from "./monitor.js";
 
+/** Options of the `earlyStopping` callback. */
 export interface EarlyStoppingOptions {
   /** The logged number to watch. Default "val_loss". */
   readonly monitor?: string;
@@ -19,7 +20,12 @@ export interface EarlyStoppingOptions {
  * stopping: keep the weights that did best on held-out data, stop when they no longer improve.
  *
  * ```ts
- * fit(model, train, { …, validation, callbacks: [earlyStopping({ patience: 5, restoreBest: true })] });
+ * const model = sequential([dense(2, 8, { activation: "tanh" }), dense(8, 1)]);
+ * const [train, validation] = [twoMoons({ n: 64, seed: 1 }), twoMoons({ n: 64, seed: 2 })];
+ * await fit(model, train, {
+ *   loss: binaryCrossEntropyWithLogits, optimizer: adam(), epochs: 50, validation,
+ *   callbacks: [earlyStopping({ patience: 5, restoreBest: true })],
+ * });
  * ```
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { readonly bestEpoch: number | null } {

@@ -10,7 +10,12 @@ export type ProgressEvent =
  * Sends progress as plain events, for a web page to draw (a loss curve, a progress bar).
  *
  * ```ts
- * fit(model, data, { …, callbacks: [progress((e) => { if (e.type === "epoch") chart.add(e.logs.loss); })] });
+ * const model = dense(3, 1);
+ * const losses: number[] = []; // what a page would plot
+ * await fit(model, courseNotesTable(), {
+ *   loss: mse, optimizer: adam(), epochs: 5,
+ *   callbacks: [progress((e) => { if (e.type === "epoch") losses.push(e.logs.loss!); })],
+ * });
  * ```
  */
 export function progress(listener: (event: ProgressEvent) => void): Callback {

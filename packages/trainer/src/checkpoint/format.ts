@@ -28,6 +28,7 @@ import { crc32 } from "./crc32.js";
  * before any tensor is created, and a failure names the byte offset (and the tensor) where it was found.
  */
 export const CHECKPOINT_VERSION = 1;
+/** The largest JSON header a checkpoint may have (16 MiB); a larger one is refused as corrupt. */
 export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 const MAGIC = [0x4e, 0x52, 0x54, 0x43, 0x4b, 0x50, 0x54, 0x1a]; // "NRTCKPT\x1a"
 const PREFIX_BYTES = 16;
@@ -69,6 +70,7 @@ export interface StoredTensor {
   readonly values: TypedArray;
 }
 
+/** A decoded checkpoint: its tensors as stored values, and its metadata. */
 export interface DecodedCheckpoint {
   readonly tensors: Readonly<Record<string, StoredTensor>>;
   readonly meta: JsonValue;
@@ -95,6 +97,7 @@ function littleEndianBytes(values: TypedArray): Uint8Array {
  * works on every backend.
  *
  * ```ts
+ * const model = dense(3, 1);
  * const bytes = await encodeCheckpoint(model.stateDict(), { epoch: 12, metrics: { loss: 0.03 } });
  * ```
  */
