@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packedDir } from "./tarball.js";
 import { repoRoot } from "./workspace.js";
 
 const run = promisify(execFile);
@@ -28,7 +29,7 @@ describe("the packages installed from their tarballs with npm", () => {
     project = mkdtempSync(join(tmpdir(), "neurite-consumer-"));
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "neurite-consumer", private: true, type: "module" }));
     for (const file of readdirSync(fixture)) copyFileSync(join(fixture, file), join(project, file));
-    const packDir = inject("packDir");
+    const packDir = packedDir();
     const tarballs = readdirSync(packDir).map((f) => join(packDir, f));
     // vitest is the conformance kit's optional peer, which the backend template's test uses.
     await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs, "vitest@4.1.12"], { cwd: project });
@@ -40,7 +41,7 @@ describe("the packages installed from their tarballs with npm", () => {
 
   it("installs real copies, not links into the workspace", () => {
     const installed = readdirSync(join(project, "node_modules/@neurite"));
-    expect(installed.length).toBe(readdirSync(inject("packDir")).length);
+    expect(installed.length).toBe(readdirSync(packedDir()).length);
     for (const name of installed) expect(lstatSync(join(project, "node_modules/@neurite", name)).isSymbolicLink(), name).toBe(false);
   });
 

@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tarballName } from "./pack.setup.js";
-import { manifestOf, readTarball, textOf } from "./tarball.js";
+import { manifestOf, packedDir, readTarball, textOf } from "./tarball.js";
 import { libraryPackages } from "./workspace.js";
 
 // The packages are ESM only: CommonJS resolution (node10, node16 from a require) is out of scope.
@@ -23,7 +23,7 @@ function exportTargets(exports: unknown, path: string[] = []): { conditions: str
 }
 
 describe.each(libraryPackages())("$name as published", ({ name, manifest }) => {
-  const tarball = join(inject("packDir"), tarballName(name, manifest.version));
+  const tarball = join(packedDir(), tarballName(name, manifest.version));
   const bytes = new Uint8Array(readFileSync(tarball));
   const files = readTarball(tarball);
   const packed = manifestOf(files);

@@ -1,6 +1,7 @@
 // Reading a packed package (.tgz) without unpacking it to disk: its file list, its package.json, a file's text.
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { inject } from "vitest";
 import type { Manifest } from "./workspace.js";
 
 /** The files of an npm tarball, keyed by their path inside the package (without the leading "package/"). */
@@ -31,4 +32,11 @@ export function textOf(files: Map<string, Uint8Array>, path: string): string {
 
 export function manifestOf(files: Map<string, Uint8Array>): Manifest {
   return JSON.parse(textOf(files, "package.json")) as Manifest;
+}
+
+/** The folder of tarballs, for a test that needs them. */
+export function packedDir(): string {
+  const error = inject("packError");
+  if (error !== "") throw new Error(error);
+  return inject("packDir");
 }
