@@ -87,6 +87,17 @@ const cases = [
     tfjs: ([a, b]) => tf.tidy(() => tf.relu(tf.add(a, b))),
   },
   {
+    // The same chain declared as one elementwise program (one kernel; tfjs runs two).
+    name: "add + relu as one program (fuse), 1M",
+    shapes: [[1024, 1024], [1024, 1024]],
+    neurite: ([a, b]) =>
+      nt.fuse("addRelu", [a, b], (p, x, y) => {
+        const s = p.binary("add", x, y);
+        return p.where(p.binary("greater", s, 0), s, 0);
+      }),
+    tfjs: ([a, b]) => tf.tidy(() => tf.relu(tf.add(a, b))),
+  },
+  {
     name: "broadcast mul [1024,1024]·[1024]",
     shapes: [[1024, 1024], [1024]],
     neurite: ([a, b]) => nt.mul(a, b),
