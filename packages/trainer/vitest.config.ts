@@ -1,4 +1,13 @@
 import { defineConfig } from "vitest/config";
-import { sharedConfig } from "../../vitest.shared.js";
+import { sharedConfig, useSwiftShaderForDawn } from "../../vitest.shared.js";
 
-export default defineConfig(sharedConfig);
+// webgpu.test.ts runs fit on @neurite/backend-webgpu through Dawn in Node.
+useSwiftShaderForDawn();
+
+export default defineConfig({
+  ...sharedConfig,
+  test: {
+    ...sharedConfig.test,
+    pool: "forks",
+  },
+});
