@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 import { sharedConfig, useSwiftShaderForDawn } from "../../vitest.shared.js";
 
-// kernel-budget.test.ts counts kernels on @neurite/backend-webgpu through Dawn in Node.
+// kernel-budget.test.ts and webgpu.test.ts run on @neurite/backend-webgpu through Dawn in Node.
 useSwiftShaderForDawn();
 
 export default defineConfig({

@@ -10,7 +10,7 @@ import {
   type Tensor,
 } from "@neurite/tensor-core";
 import { checkInput, rangeViolation, shown } from "./checks.js";
-import { expectSameShape, reduce, sampleAxes, type LossOptions } from "./reduction.js";
+import { expectFloatTargets, expectSameShape, reduce, sampleAxes, type LossOptions } from "./reduction.js";
 
 /** Options of the cross-entropies, which check the values they are given. */
 export interface CrossEntropyOptions extends LossOptions {
@@ -56,6 +56,7 @@ export function binaryCrossEntropy(probabilities: Tensor, labels: Tensor, option
   const epsilon = options.epsilon ?? 1e-7;
   checkEpsilon(op, epsilon);
   expectSameShape(op, probabilities, labels);
+  expectFloatTargets(op, probabilities, labels, "labels");
   return tidy(() => {
     if (options.validate !== false) {
       const { violation, min, max } = rangeViolation(probabilities, 0, 1);
@@ -86,6 +87,7 @@ export function binaryCrossEntropy(probabilities: Tensor, labels: Tensor, option
 export function binaryCrossEntropyWithLogits(logits: Tensor, labels: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const op = "binaryCrossEntropyWithLogits";
   expectSameShape(op, logits, labels);
+  expectFloatTargets(op, logits, labels, "labels");
   return tidy(() => {
     if (options.validate !== false) checkLabels(op, labels);
     const perValue = softplus(logits).sub(logits.mul(labels));
@@ -135,6 +137,7 @@ export function categoricalCrossEntropy(predictions: Tensor, labels: Tensor, opt
     throw new DTypeError({ op, argument: "labels" }, "got bool labels; expected int32 class indices or float one-hot vectors");
   } else {
     expectSameShape(op, predictions, labels);
+    expectFloatTargets(op, predictions, labels, "labels");
   }
   const fromLogits = options.fromLogits ?? true;
   return tidy(() => {

@@ -158,6 +158,14 @@ describe("bad input", () => {
     expect(() => categoricalAccuracy(tensor([[0.5, 0.5]]), tensor([true]))).toThrow(DTypeError);
   });
 
+  it("int32 targets are a DTypeError naming the loss and its argument, not an op inside it", () => {
+    expect(() => mse(tensor([[1], [2]]), tensor([[1], [2]], { dtype: "int32" }))).toThrow(
+      'mse (argument \'targets\'): targets are int32 but predictions float32; cast them first, e.g. targets.cast("float32")',
+    );
+    expect(() => binaryCrossEntropyWithLogits(tensor([1]), tensor([1], { dtype: "int32" }))).toThrow("binaryCrossEntropyWithLogits (argument 'labels'): labels are int32");
+    expect(() => meanAbsoluteError(tensor([1], { dtype: "int32" }), tensor([1], { dtype: "int32" }))).toThrow(DTypeError);
+  });
+
   it("a bad reduction or epsilon is refused", () => {
     // @ts-expect-error: checking the run-time guard
     expect(() => mse(tensor([1]), tensor([1]), { reduction: "avg" })).toThrow(ArgumentError);

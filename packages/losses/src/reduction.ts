@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, formatShape, type Tensor } from "@neurite/tensor-core";
+import { ArgumentError, DTypeError, ShapeError, formatShape, type Tensor } from "@neurite/tensor-core";
 
 /**
  * How per-sample losses become the returned value: `"mean"` over the batch (the default for most losses),
@@ -44,5 +44,18 @@ export function expectSameShape(op: string, predictions: Tensor, targets: Tensor
   }
   if (predictions.rank === 0) {
     throw new ShapeError({ op, argument: "predictions" }, "expected a batch (rank ≥ 1), got a scalar");
+  }
+}
+
+/**
+ * Throws a DTypeError unless the predictions are float and the targets of the same dtype — checked up front
+ * so the error names the loss and its argument rather than an op inside it ("sub (argument 'b')").
+ */
+export function expectFloatTargets(op: string, predictions: Tensor, targets: Tensor, argument = "targets"): void {
+  if (predictions.dtype !== "float32" && predictions.dtype !== "float64") {
+    throw new DTypeError({ op, argument: "predictions" }, `expected float predictions, got ${predictions.dtype}`);
+  }
+  if (targets.dtype !== predictions.dtype) {
+    throw new DTypeError({ op, argument }, `${argument} are ${targets.dtype} but predictions ${predictions.dtype}; cast them first, e.g. targets.cast("${predictions.dtype}")`);
   }
 }

@@ -1,5 +1,5 @@
 import { tidy, where, type Tensor } from "@neurite/tensor-core";
-import { expectSameShape, reduce, sampleAxes, type LossOptions } from "./reduction.js";
+import { expectFloatTargets, expectSameShape, reduce, sampleAxes, type LossOptions } from "./reduction.js";
 
 /**
  * Mean squared error, J = (1/n) Σ (ŷ − y)²: the mean over each sample's values, then the reduction over the
@@ -12,6 +12,7 @@ import { expectSameShape, reduce, sampleAxes, type LossOptions } from "./reducti
 export function mse(predictions: Tensor, targets: Tensor, options: LossOptions = {}): Tensor {
   const op = "mse";
   expectSameShape(op, predictions, targets);
+  expectFloatTargets(op, predictions, targets);
   return tidy(() => {
     const squared = predictions.sub(targets).square();
     const perSample = predictions.rank === 1 ? squared : squared.mean(sampleAxes(predictions));
@@ -26,6 +27,7 @@ export function mse(predictions: Tensor, targets: Tensor, options: LossOptions =
 export function halfSumSquares(predictions: Tensor, targets: Tensor, options: LossOptions = {}): Tensor {
   const op = "halfSumSquares";
   expectSameShape(op, predictions, targets);
+  expectFloatTargets(op, predictions, targets);
   return tidy(() => {
     const halfSquared = predictions.sub(targets).square().mul(0.5);
     const perSample = predictions.rank === 1 ? halfSquared : halfSquared.sum(sampleAxes(predictions));
@@ -40,6 +42,7 @@ export function halfSumSquares(predictions: Tensor, targets: Tensor, options: Lo
 export function l2NormError(predictions: Tensor, targets: Tensor, options: LossOptions = {}): Tensor {
   const op = "l2NormError";
   expectSameShape(op, predictions, targets);
+  expectFloatTargets(op, predictions, targets);
   return tidy(() => {
     const squared = predictions.sub(targets).square();
     const total = predictions.rank === 1 ? squared : squared.sum(sampleAxes(predictions));
@@ -54,6 +57,7 @@ export function l2NormError(predictions: Tensor, targets: Tensor, options: LossO
 export function meanAbsoluteError(predictions: Tensor, targets: Tensor, options: LossOptions = {}): Tensor {
   const op = "meanAbsoluteError";
   expectSameShape(op, predictions, targets);
+  expectFloatTargets(op, predictions, targets);
   return tidy(() => {
     const absolute = predictions.sub(targets).abs();
     const perSample = predictions.rank === 1 ? absolute : absolute.mean(sampleAxes(predictions));

@@ -41,15 +41,30 @@ export class Adam extends Optimizer {
   protected adamStep(gradient: Tensor, slots: Slots | undefined, t: number | Tensor): { direction: Tensor; slots: Slots } {
     const m = (slots?.m === undefined ? gradient.mul(0) : slots.m.mul(this.beta1)).add(gradient.mul(1 - this.beta1));
     const v = (slots?.v === undefined ? gradient.mul(0) : slots.v.mul(this.beta2)).add(gradient.square().mul(1 - this.beta2));
-    // 1 − βᵗ; on the device when the step count is (after guarded steps).
-    const correction = (beta: number): number | Tensor => (typeof t === "number" ? 1 - beta ** t : pow(beta, t.cast(m.dtype)).neg().add(1));
-    const mHat = m.div(correction(this.beta1));
-    const vHat = v.div(correction(this.beta2));
+    const [c1, c2] = this.#corrections(t, m.dtype);
+    const mHat = m.div(c1);
+    const vHat = v.div(c2);
     return { direction: mHat.div(vHat.sqrt().add(this.epsilon)), slots: { m, v } };
   }
 
   protected override slotNames(): readonly string[] {
     return ["m", "v"];
+  }
+
+  /** The last step's device-side corrections, shared by all its parameters (they live in that step's scope). */
+  #cached: { readonly t: Tensor; readonly dtype: string; readonly corrections: readonly [Tensor, Tensor] } | null = null;
+
+  /**
+   * The bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ: numbers, or — while the step count is on the device (after
+   * guarded steps) — scalars computed once per step and dtype, not once per parameter.
+   */
+  #corrections(t: number | Tensor, dtype: Tensor["dtype"]): readonly [number | Tensor, number | Tensor] {
+    if (typeof t === "number") return [1 - this.beta1 ** t, 1 - this.beta2 ** t];
+    if (this.#cached?.t === t && this.#cached.dtype === dtype) return this.#cached.corrections;
+    const step = t.cast(dtype);
+    const corrections = [pow(this.beta1, step).neg().add(1), pow(this.beta2, step).neg().add(1)] as const;
+    this.#cached = { t, dtype, corrections };
+    return corrections;
   }
 
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, t }: Hyper): { value: Tensor; slots: Slots } {

@@ -93,6 +93,7 @@ export async function predict(model: Module, x: Tensor | TrainingData, options: 
         tidy(() => {
           const n = x.shape[0] ?? 1;
           if (x.rank === 0) throw new ArgumentError({ op: "predict", argument: "x" }, "expected a batch of samples [n, …], got a scalar");
+          if (n === 0) throw new ArgumentError({ op: "predict", argument: "x" }, `the batch of shape [${x.shape.join(", ")}] holds no samples`);
           const parts: Tensor[] = [];
           for (let start = 0; start < n; start += batchSize) {
             parts.push(model.forward(x.slice([start], [Math.min(batchSize, n - start)])));

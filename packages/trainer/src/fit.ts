@@ -84,21 +84,26 @@ function checkOptions(options: FitOptions): void {
     throw new ArgumentError({ op, argument: "optimizer" }, `expected an optimizer, e.g. adam({ lr: 0.01 }) from @neurite/optimizers, got ${optimizer === null ? "null" : typeof optimizer}`);
   }
   if (!Number.isInteger(options.epochs) || options.epochs < 1) {
-    throw new ArgumentError({ op, argument: "epochs" }, `expected a positive integer, got ${String(options.epochs)}`);
+    throw new ArgumentError({ op, argument: "epochs" }, `expected a positive integer, got ${shown(options.epochs)}`);
   }
   for (const name of ["maxSteps", "logEvery"] as const) {
     const value = options[name];
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new ArgumentError({ op, argument: name }, `expected a positive integer, got ${JSON.stringify(value)}`);
+      throw new ArgumentError({ op, argument: name }, `expected a positive integer, got ${shown(value)}`);
     }
   }
   if (options.minUpdate !== undefined && !(typeof options.minUpdate === "number" && options.minUpdate > 0)) {
-    throw new ArgumentError({ op, argument: "minUpdate" }, `expected a positive number, got ${JSON.stringify(options.minUpdate)}`);
+    throw new ArgumentError({ op, argument: "minUpdate" }, `expected a positive number, got ${shown(options.minUpdate)}`);
   }
   const policy: unknown = options.onNonFinite;
   if (policy !== undefined && policy !== "error" && policy !== "skip") {
     throw new ArgumentError({ op, argument: "onNonFinite" }, `expected "error" or "skip", got ${JSON.stringify(policy)}`);
   }
+}
+
+/** A refused option as the message shows it: a string quoted, so "10" is not mistaken for the number 10. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value);
 }
 
 /**

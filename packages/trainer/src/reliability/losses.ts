@@ -1,5 +1,5 @@
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy, l2, mse } from "@neurite/losses";
-import { ArgumentError, ShapeError, tensor, type Tensor } from "@neurite/tensor-core";
+import { ArgumentError, DTypeError, ShapeError, tensor, type Tensor } from "@neurite/tensor-core";
 import type { Arranged, Refusal } from "./table.js";
 
 /** Two tensors, a call on them, and their values as the state that must not change. */
@@ -50,6 +50,12 @@ export const losses: readonly Refusal[] = [
     error: ShapeError,
     words: ["mse", "targets", "[2]", "[2, 1]"],
     arrange: () => on(tensor([[1], [2]]), tensor([1, 2]), mse),
+  },
+  {
+    name: "mse with int32 targets (named as the loss's argument, not as 'sub')",
+    error: DTypeError,
+    words: ["mse (argument 'targets')", "int32", "float32", "cast"],
+    arrange: () => on(tensor([[1], [2]]), tensor([[1], [2]], { dtype: "int32" }), mse),
   },
   {
     name: "a penalty given something that is not named parameters",

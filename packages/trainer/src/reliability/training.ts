@@ -6,7 +6,7 @@ import { dense, sequential } from "@neurite/layers";
 import { binaryCrossEntropy, mse } from "@neurite/losses";
 import { adam, sgd } from "@neurite/optimizers";
 import { ArgumentError, tensor } from "@neurite/tensor-core";
-import { CheckpointError, TrainingError, decodeCheckpoint, earlyStopping, evaluate, fit, loadTraining, saveTraining } from "../index.js";
+import { CheckpointError, TrainingError, decodeCheckpoint, earlyStopping, evaluate, fit, loadTraining, predict, saveTraining } from "../index.js";
 import { saveCheckpointFile } from "../node.js";
 import { weightsOf } from "./models.js";
 import type { Refusal } from "./table.js";
@@ -89,6 +89,25 @@ export const trainer: readonly Refusal[] = [
     arrange: () => {
       const model = sequential([dense(1, 1, { seed: 1 })]);
       return { act: () => evaluate(model, new DataLoader(line(), { batchSize: 8, dropLast: true }), { loss: mse }), cleanup: () => { model.dispose(); } };
+    },
+  },
+  {
+    name: "epochs given as a string",
+    error: ArgumentError,
+    words: ["fit", "epochs", 'the string "10"'],
+    arrange: () => {
+      const model = sequential([dense(1, 1, { seed: 1 })]);
+      return { act: () => fit(model, line(), { loss: mse, optimizer: sgd(), epochs: "10" as never }), cleanup: () => { model.dispose(); } };
+    },
+  },
+  {
+    name: "predict on a batch of no samples (named as predict, not as 'concat')",
+    error: ArgumentError,
+    words: ["predict (argument 'x')", "[0, 1]", "no samples"],
+    arrange: () => {
+      const model = sequential([dense(1, 1, { seed: 1 })]);
+      const x = tensor([], { shape: [0, 1] });
+      return { act: () => predict(model, x), cleanup: () => { model.dispose(); x.dispose(); } };
     },
   },
   {
