@@ -76,7 +76,8 @@ async function run(argv: readonly string[]): Promise<number> {
     out.write(`Stopped after ${where}; saved ${options.checkpoint}.\nContinue with: ${NAME} --resume ${options.checkpoint}\n`);
     return INTERRUPTED;
   }
-  out.write(`Saved ${options.checkpoint}\n\n`);
+  if (state.completed > start.completed || state.step !== start.step) out.write(`Saved ${options.checkpoint}\n`);
+  out.write("\n");
   // out.columns is only there on a terminal, whatever its type says.
   const color = out.isTTY && process.env.NO_COLOR === undefined;
   const { text } = await report(model, digits, state.history, { color, columns: out.isTTY ? out.columns : 80 });

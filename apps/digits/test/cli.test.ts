@@ -153,6 +153,15 @@ describe("a training run", () => {
     expect(second.stdout).toMatch(/epoch 1 +epoch 2/);
   });
 
+  it("resuming a finished run trains nothing and reports the saved model's own numbers", async () => {
+    const { code, stdout } = await cli(["--resume", "straight.ckpt"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("straight.ckpt has finished its 2 epochs; pass a larger --epochs to go on");
+    expect(stdout).not.toMatch(/^Epoch/m);
+    expect(stdout).not.toContain("Saved");
+    expect(testRow(stdout)).toEqual(testRow(straight.stdout));
+  });
+
   it("a resumed run refuses a flag that contradicts its checkpoint", async () => {
     const { code, stderr } = await cli(["--resume", "straight.ckpt", "--lr", "0.5"]);
     expect(code).toBe(2);
