@@ -170,6 +170,12 @@ describe("the playground in Chromium", () => {
     expect(total).toBeGreaterThan(95);
     expect(total).toBeLessThan(105);
     await page.locator(".digits").screenshot({ path: `${artifacts}digit-pad.png` });
+    // Save the model as a checkpoint file, and load it back.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save-model")]);
+    const saved = `${artifacts}digits-playground.ckpt`;
+    await download.saveAs(saved);
+    await page.setInputFiles("#checkpoint", saved);
+    await expect.poll(() => page.locator("#digits-status").textContent(), { timeout: 30_000 }).toBe("MLP 784 → 128 → 10, loaded from digits-playground.ckpt");
     // With the keyboard only: Delete clears, the arrows draw a stroke down (a "1").
     await page.focus("#pad");
     await page.keyboard.press("Delete");

@@ -49,6 +49,9 @@ export class DigitsPanel {
       this.#busy(true, "Fetching the MNIST digits…");
       this.#send({ type: "train", url: this.#url });
     });
+    byId("save-model").addEventListener("click", () => {
+      this.#send({ type: "save" });
+    });
     byId<HTMLInputElement>("checkpoint").addEventListener("change", (event) => {
       const input = event.target as HTMLInputElement;
       const file = input.files?.[0];
@@ -92,6 +95,7 @@ export class DigitsPanel {
         this.#ready = true;
         this.#busy(false, reply.description);
         byId<HTMLButtonElement>("sample-digit").disabled = false;
+        byId<HTMLButtonElement>("save-model").disabled = false;
         this.#predict();
         break;
       case "prediction":
@@ -103,6 +107,15 @@ export class DigitsPanel {
           this.#predict();
         }
         break;
+      case "saved": {
+        // The trainer's checkpoint format, the same file the pad loads back (and apps/digits writes).
+        const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(new Blob([reply.bytes])), download: "digits-playground.ckpt" });
+        link.click();
+        setTimeout(() => {
+          URL.revokeObjectURL(link.href);
+        }, 10_000);
+        break;
+      }
       case "sample":
         this.#pad.show(reply.pixels);
         this.#predict();

@@ -6,7 +6,8 @@ export type DigitsRequest =
   | { readonly type: "train"; readonly url: string }
   | { readonly type: "load"; readonly bytes: ArrayBuffer; readonly name: string }
   | { readonly type: "predict"; readonly pixels: Float32Array }
-  | { readonly type: "sample"; readonly url: string };
+  | { readonly type: "sample"; readonly url: string }
+  | { readonly type: "save" };
 
 /** Messages from the digit worker to the page. */
 export type DigitsReply =
@@ -15,4 +16,5 @@ export type DigitsReply =
   | { readonly type: "ready"; readonly description: string }
   | { readonly type: "prediction"; readonly probabilities: Float32Array }
   | { readonly type: "sample"; readonly pixels: Float32Array; readonly label: number }
+  | { readonly type: "saved"; readonly bytes: ArrayBuffer }
   | { readonly type: "error"; readonly message: string };

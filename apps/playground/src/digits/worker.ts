@@ -117,6 +117,13 @@ async function handle(request: DigitsRequest): Promise<void> {
     case "predict":
       await predict(request.pixels);
       break;
+    case "save": {
+      if (model === null) return;
+      const bytes = await saveTraining(model, null, { app: "neurite-playground", model: description });
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      post({ type: "saved", bytes: buffer }, [buffer]);
+      break;
+    }
     case "sample": {
       const { test } = await digits(request.url);
       const i = Math.floor(Math.random() * test.length);
