@@ -1,4 +1,4 @@
-import { cast, clone, formatShape, full, holdGradients, isFloat, setRecorder, Tensor, tidy, Variable } from "@neurite/tensor-core";
+import { callSite, cast, clone, formatShape, full, holdGradients, isFloat, setRecorder, Tensor, tidy, Variable } from "@neurite/tensor-core";
 import { GradientError } from "./errors.js";
 import { Tape, type Wrt } from "./tape.js";
 import { mapTree, type Grad } from "./tree.js";
@@ -181,6 +181,11 @@ function scalarGradients(
   }
 }
 
+/** The arguments under the names errors give them: `args[0]`, `args[1]`, … */
+function argumentsByName(args: readonly unknown[]): Record<string, unknown> {
+  return Object.fromEntries(args.map((a, i) => [`args[${i}]`, a]));
+}
+
 function argnumList(argnums: number | readonly number[]): readonly number[] {
   return typeof argnums === "number" ? [argnums] : argnums;
 }
@@ -211,11 +216,13 @@ export function grad<A extends unknown[], const N extends number>(f: (...args: A
 export function grad<A extends unknown[], const N extends readonly number[]>(f: (...args: A) => Tensor, argnums: N): (...args: A) => GradsAt<A, N>;
 export function grad(f: (...args: unknown[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => unknown {
   const list = argnumList(argnums);
-  return (...args) => {
-    const [output, grads] = scalarGradients("grad", f, args, list, false);
-    output.dispose();
-    return typeof argnums === "number" ? grads[0] : grads;
-  };
+  return (...args) =>
+    // An error inside (a disposed argument, a bad op in f) names grad and the argument, not an inner op.
+    callSite("grad", argumentsByName(args), () => {
+      const [output, grads] = scalarGradients("grad", f, args, list, false);
+      output.dispose();
+      return typeof argnums === "number" ? grads[0] : grads;
+    });
 }
 
 /**
@@ -238,10 +245,11 @@ export function valueAndGrad<A extends unknown[], const N extends readonly numbe
 ): (...args: A) => [Tensor, GradsAt<A, N>];
 export function valueAndGrad(f: (...args: unknown[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => [Tensor, unknown] {
   const list = argnumList(argnums);
-  return (...args) => {
-    const [output, grads] = scalarGradients("valueAndGrad", f, args, list, true);
-    return [output, typeof argnums === "number" ? grads[0] : grads];
-  };
+  return (...args) =>
+    callSite("valueAndGrad", argumentsByName(args), () => {
+      const [output, grads] = scalarGradients("valueAndGrad", f, args, list, true);
+      return [output, typeof argnums === "number" ? grads[0] : grads];
+    });
 }
 
 /** The result of `vjp`: f's output and a way to pull cotangents back to every argument. */

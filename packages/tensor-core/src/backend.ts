@@ -87,7 +87,7 @@ export interface Backend {
    * silent 0 or a dropped update: the backend throws an `ArgumentError` with op `"gather"` / `"scatterAdd"`
    * and argument `"indices"` — from the kernel call when it can check at once (backend-cpu), otherwise (a GPU,
    * whose kernels run after the call returns) from the next `read`, once, after which it works normally. The
-   * values of the refused result are unspecified. The conformance kit's `indices/` cases check this.
+   * values of the refused result are unspecified. The conformance kit's `error/indices/` cases check this.
    */
   scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, out: OutputSpec): DataId;
   /**

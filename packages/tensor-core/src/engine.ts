@@ -85,6 +85,17 @@ class Engine {
     storage.release();
   });
 
+  private readonly instances = new WeakMap<Backend, number>();
+
+  /** A number for each backend object, in the order they were first seen: #1, #2, … */
+  instanceOf(backend: Backend): number {
+    let n = this.instances.get(backend);
+    if (n === undefined) this.instances.set(backend, (n = ++this.instanceCount));
+    return n;
+  }
+
+  private instanceCount = 0;
+
   newId(): number {
     return this.nextId++;
   }

@@ -4,22 +4,41 @@ import type { DType } from "./dtype.js";
 export interface ErrorSite {
   readonly op: string;
   readonly argument?: string;
+  /** The tensor at fault, when there is one: lets an enclosing public call name its own argument for it. */
+  readonly tensor?: object;
 }
 
 /**
  * Base class of every error Neurite throws on purpose. The message always starts with the op (and the argument
- * when one is at fault), then says what was seen and what was expected.
+ * when one is at fault), then says what was seen and what was expected. An error raised by an op inside a
+ * public function (a composite, a loss, `grad`) names that function; `origin` then says where inside it
+ * happened ("sub (argument 'b')").
  */
 export class NeuriteError extends Error {
   readonly op: string;
   readonly argument: string | undefined;
+  /** What was seen and what was expected: the message without the op prefix. */
+  readonly detail: string;
+  /** The internal op and argument that raised it, when a public call renamed it. */
+  readonly origin: string | undefined;
+  /** @internal The tensor at fault, if known. */
+  readonly tensor: object | undefined;
 
-  constructor(site: ErrorSite, message: string) {
-    super(`${site.op}${site.argument === undefined ? "" : ` (argument '${site.argument}')`}: ${message}`);
+  constructor(site: ErrorSite, message: string, options?: { readonly cause?: unknown; readonly origin?: string }) {
+    const origin = options?.origin;
+    super(`${describeSite(site)}: ${message}${origin === undefined ? "" : ` (raised in ${origin})`}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.op = site.op;
     this.argument = site.argument;
+    this.detail = message;
+    this.origin = origin;
+    this.tensor = site.tensor;
   }
+}
+
+/** "op" or "op (argument 'name')", as messages start. */
+export function describeSite(site: { readonly op: string; readonly argument?: string | undefined }): string {
+  return `${site.op}${site.argument === undefined ? "" : ` (argument '${site.argument}')`}`;
 }
 
 /** Shapes that do not fit: broadcasting, matmul inner sizes, reshape sizes, concatenation. */

@@ -14,13 +14,67 @@ import { BackendError } from "./errors.js";
  */
 export async function setBackend(backend: Backend | Promise<Backend>): Promise<Backend> {
   const resolved = await backend;
-  const required = ["float32", "int32", "bool"] as const;
-  const missing = required.filter((d) => !resolved.capabilities.dtypes.includes(d));
-  if (missing.length > 0) {
-    throw new BackendError({ op: "setBackend" }, `backend '${resolved.name}' lacks the required dtypes ${missing.join(", ")}`);
-  }
+  validateBackend(resolved);
   engine.backend = resolved;
+  engine.instanceOf(resolved);
   return resolved;
+}
+
+/** The methods of the backend contract (see backend.ts): storage first, then the 16 kernel methods. */
+const REQUIRED_METHODS = [
+  "upload",
+  "read",
+  "disposeData",
+  "memory",
+  "fill",
+  "unary",
+  "binary",
+  "where",
+  "reduce",
+  "argReduce",
+  "matmul",
+  "cast",
+  "transpose",
+  "broadcastTo",
+  "slice",
+  "concat",
+  "pad",
+  "gather",
+  "scatterAdd",
+  "randomUniform",
+] as const;
+
+/**
+ * Checks a backend's shape against the contract before it is used, so that an incomplete one is refused
+ * with everything it lacks — not with `TypeError: backend.pad is not a function` at its first op.
+ */
+function validateBackend(value: unknown): asserts value is Backend {
+  const op = "setBackend";
+  if (value === null || typeof value !== "object") {
+    throw new BackendError({ op, argument: "backend" }, `expected a backend object (e.g. cpu() from @neurite/backend-cpu), got ${value === null ? "null" : typeof value}`);
+  }
+  const b = value as Partial<Record<string, unknown>> & { name?: unknown; capabilities?: { dtypes?: unknown; syncRead?: unknown } };
+  const name = typeof b.name === "string" && b.name.length > 0 ? b.name : null;
+  const problems: string[] = [];
+  if (name === null) problems.push("a non-empty string `name`");
+  const missing = REQUIRED_METHODS.filter((m) => typeof b[m] !== "function");
+  if (missing.length > 0) problems.push(`the method${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
+  const dtypes = b.capabilities?.dtypes;
+  if (!Array.isArray(dtypes)) {
+    problems.push("`capabilities.dtypes` (an array of dtypes)");
+  } else {
+    const lacking = (["float32", "int32", "bool"] as const).filter((d) => !dtypes.includes(d));
+    if (lacking.length > 0) problems.push(`the required dtypes ${lacking.join(", ")} in capabilities.dtypes`);
+  }
+  if (typeof b.capabilities?.syncRead !== "boolean") problems.push("`capabilities.syncRead` (a boolean)");
+  else if (b.capabilities.syncRead && typeof b.readSync !== "function") problems.push("`readSync` (capabilities.syncRead is true)");
+  if (problems.length > 0) {
+    throw new BackendError(
+      { op, argument: "backend" },
+      `backend ${name === null ? "(unnamed)" : `'${name}'`} does not implement the backend contract: it lacks ${problems.join("; ")}. ` +
+        "See the Backend interface of @neurite/tensor-core, and run @neurite/backend-conformance against it",
+    );
+  }
 }
 
 /** The current backend; a BackendError when none is set. */

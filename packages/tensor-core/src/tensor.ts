@@ -59,7 +59,7 @@ export class Tensor {
   storage(op: string, argument?: string): Storage {
     if (this.#storage === null) {
       throw new DisposedError(
-        argument === undefined ? { op } : { op, argument },
+        argument === undefined ? { op, tensor: this } : { op, argument, tensor: this },
         `tensor #${this.id} of shape [${this.shape.join(", ")}] (${this.dtype}) was disposed; ` +
           "keep it alive longer, or return it from its tidy() scope, or call keep() on it",
       );

@@ -5,7 +5,8 @@ import { defineCase, expectError } from "../define.js";
 import { nd } from "../reference/nd.js";
 import { EXACT } from "../tolerance.js";
 
-const GROUP = "indices";
+// Error cases, in the errors group: a refusal the kit checks on every backend.
+const GROUP = "errors";
 
 /**
  * The contract's rule for out-of-range indices of `gather` and `scatterAdd`: an ArgumentError naming the op
@@ -16,7 +17,7 @@ const GROUP = "indices";
 export function indexCases(): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
   for (const bad of [3, -1, 2147483647]) {
-    const name = `indices/gather/float32/index ${bad} on an axis of size 3`;
+    const name = `error/indices/gather/float32/index ${bad} on an axis of size 3`;
     cases.push(
       defineCase(GROUP, name, ["float32", "int32"], async () => {
         await expectError(name, () => runAndRead((t) => gather(t(tensor([[1, 2], [3, 4], [5, 6]])), t(tensor([0, bad], { dtype: "int32" })))), {
@@ -27,7 +28,7 @@ export function indexCases(): ConformanceCase[] {
         await afterwards(name);
       }),
     );
-    const scatter = `indices/scatterAdd/float32/index ${bad} into an axis of size 3`;
+    const scatter = `error/indices/scatterAdd/float32/index ${bad} into an axis of size 3`;
     cases.push(
       defineCase(GROUP, scatter, ["float32", "int32"], async () => {
         await expectError(

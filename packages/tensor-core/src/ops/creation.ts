@@ -4,7 +4,7 @@ import { engine } from "../engine.js";
 import { ArgumentError, DTypeError, ShapeError, formatShape } from "../errors.js";
 import { checkShape, sizeOf } from "../shape.js";
 import { makeTensor, type NestedArray, type Tensor } from "../tensor.js";
-import { requireDType } from "./op.js";
+import { callKernel, requireDType } from "./op.js";
 import { convertArray, fromValues } from "./values.js";
 
 /** Where a new tensor goes and what it holds. */
@@ -129,7 +129,8 @@ function filled(op: string, shape: readonly number[], value: number | boolean, o
   checkShape({ op, argument: "shape" }, shape);
   const { backend, dtype } = target(op, options, typeof value === "boolean" ? "bool" : "float32");
   const v = fitValue({ op, argument: "value" }, Number(value), dtype);
-  return makeTensor(backend, backend.fill(v, { shape, dtype }), shape, dtype);
+  const out = { shape, dtype };
+  return makeTensor(backend, callKernel(backend, op, out, () => backend.fill(v, out)), shape, dtype);
 }
 
 /** A tensor of zeros (float32 unless given). */

@@ -31,7 +31,7 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
     return runOp(op, [ta, tb], {}, true, () => {
       if (ta.dtype !== tb.dtype) {
         throw new DTypeError(
-          { op, argument: "b" },
+          { op, argument: "b", tensor: tb },
           `dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one first, e.g. b.cast("${ta.dtype}")`,
         );
       }

@@ -1,7 +1,8 @@
 import type { Backend, DataId, OutputSpec, TensorInfo } from "../backend.js";
 import { fitValue, type DType } from "../dtype.js";
-import { engine } from "../engine.js";
-import { BackendError, DTypeError, type ErrorSite } from "../errors.js";
+import { BackendError, DTypeError, formatShape, NeuriteError, type ErrorSite } from "../errors.js";
+import { engine, storageBytes } from "../engine.js";
+import { callSite } from "../callsite.js";
 import { scoped } from "../memory.js";
 import { makeTensor, Tensor } from "../tensor.js";
 
@@ -21,7 +22,8 @@ export function runOp(
   primitive: boolean,
   impl: () => Tensor,
 ): Tensor {
-  const run = primitive ? impl : () => scoped(impl);
+  // A composite's inner ops are not what the user called: their errors are re-raised naming this op.
+  const run = primitive ? impl : () => callSite(op, {}, () => scoped(impl));
   const recorder = engine.recorder;
   if (recorder === null || !recorder.claims(op, inputs, primitive)) return run();
   engine.recorder = null;
@@ -48,9 +50,12 @@ export function backendOf(op: string, inputs: Inputs): Backend {
     const backend = t.storage(op, name).backend;
     if (first === null) first = { backend, name };
     else if (backend !== first.backend) {
+      // Two instances of one backend (two cpu() calls) share a name: tell them apart by instance number.
+      const label = (b: Backend) => (backend.name === first!.backend.name ? `'${b.name}' #${engine.instanceOf(b)}` : `'${b.name}'`);
       throw new BackendError(
-        { op, argument: name },
-        `${name} lives on backend '${backend.name}' but ${first.name} on '${first.backend.name}'; move one with t.toBackend(backend)`,
+        { op, argument: name, tensor: t },
+        `${name} lives on backend ${label(backend)} but ${first.name} on ${label(first.backend)}` +
+          `${backend.name === first.backend.name ? " (two instances of the same backend)" : ""}; move one with t.toBackend(backend)`,
       );
     }
   }
@@ -80,12 +85,51 @@ export function kernel(
   requireDType({ op }, target, out.dtype);
   const info: Record<string, TensorInfo> = {};
   for (const [name, t] of Object.entries(inputs)) info[name] = t.info(op, name);
-  return makeTensor(target, call(target, info), out.shape, out.dtype);
+  return makeTensor(target, callKernel(target, op, out, () => call(target, info), Object.values(info)), out.shape, out.dtype);
+}
+
+/**
+ * Calls a backend method for `op` and holds it to the contract: an error that is not a NeuriteError is
+ * wrapped in a BackendError naming the backend and the op's kernel, with the original as `cause` (a failed
+ * allocation says how much was asked for); and a kernel that frees storage it did not create (its inputs, so
+ * that the op layer's own free fails later) is caught here, where it happened.
+ */
+export function callKernel(backend: Backend, op: string, out: OutputSpec, call: () => DataId, inputs: readonly TensorInfo[] = []): DataId {
+  const before = backend.memory().buffers;
+  let data: DataId;
+  try {
+    data = call();
+  } catch (error) {
+    if (backend.memory().buffers < before) throw freedInput(backend, op, error);
+    if (error instanceof NeuriteError) throw error;
+    const allocation = error instanceof RangeError && /allocation failed|invalid typed array length|invalid array buffer length/i.test(error.message);
+    const what = allocation
+      ? `could not allocate ${storageBytes(out.shape, out.dtype)} bytes for a ${out.dtype} result of shape ${formatShape(out.shape)} (${error.message}); use smaller tensors`
+      : `its kernel for '${op}' threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    throw new BackendError({ op }, `backend '${backend.name}' ${what}`, { cause: error });
+  }
+  if (backend.memory().buffers < before + 1) throw freedInput(backend, op, undefined);
+  if (inputs.some((x) => x.data === data)) {
+    throw new BackendError({ op }, `backend '${backend.name}': its kernel for '${op}' returned one of its inputs' DataIds; ${KERNEL_STORAGE_RULE}`);
+  }
+  return data;
+}
+
+const KERNEL_STORAGE_RULE = "a kernel must return new storage and never free its inputs — tensor-core frees them, once, when their last tensor is disposed";
+
+/** The error for a kernel that freed storage it did not create (an input, most likely). */
+function freedInput(backend: Backend, op: string, cause: unknown): BackendError {
+  return new BackendError(
+    { op },
+    `backend '${backend.name}': its kernel for '${op}' freed storage it did not create (live buffers fell below the count before the call plus its output); ${KERNEL_STORAGE_RULE}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** A scalar tensor holding `value` in `dtype` on `backend`; a value that does not fit is a DTypeError naming `site`. */
 export function scalarOn(backend: Backend, value: number, dtype: DType, site: ErrorSite = { op: "scalar" }): Tensor {
-  return makeTensor(backend, backend.fill(fitValue(site, value, dtype), { shape: [], dtype }), [], dtype);
+  const out = { shape: [], dtype };
+  return makeTensor(backend, callKernel(backend, "fill", out, () => backend.fill(fitValue(site, value, dtype), out)), [], dtype);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Backend } from "../backend.js";
 import { allocate, fitValue, matchesDType, type DType, type TypedArray } from "../dtype.js";
 import type { ErrorSite } from "../errors.js";
 import { makeTensor, type Tensor } from "../tensor.js";
+import { callKernel } from "./op.js";
 
 // Plain numbers a user gives, into tensors: the one conversion path, so a value that does not fit its dtype
 // is refused the same way everywhere (see fitValue). Internal to the op library.
@@ -9,7 +10,7 @@ import { makeTensor, type Tensor } from "../tensor.js";
 /** A tensor of `values` (converted to `dtype` unless they already are its typed array). */
 export function fromValues(site: ErrorSite, values: TypedArray, shape: readonly number[], dtype: DType, backend: Backend): Tensor {
   const stored = matchesDType(values, dtype) ? values : convertArray(site, values, dtype, shape);
-  return makeTensor(backend, backend.upload(stored, dtype), shape, dtype);
+  return makeTensor(backend, callKernel(backend, site.op, { shape, dtype }, () => backend.upload(stored, dtype)), shape, dtype);
 }
 
 /** The multi-index of flat position `i` in `shape`, as messages show it: "[1, 2]". */

@@ -1,0 +1,37 @@
+import { cpu } from "@neurite/backend-cpu";
+import { DisposedError, setBackend, tensor, type Tensor } from "@neurite/tensor-core";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/** What `fn` throws (undefined if nothing). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+import { grad, valueAndGrad } from "./index.js";
+
+beforeAll(async () => {
+  await setBackend(cpu());
+});
+
+describe("errors inside grad name grad and the argument, not an inner op", () => {
+  it("grad on a disposed input says grad (argument 'args[0]'), not clone", () => {
+    const x = tensor([1, 2]);
+    x.dispose();
+    const error = thrown(() => grad((t: Tensor) => t.square().sum())(x)) as DisposedError;
+    expect(error).toBeInstanceOf(DisposedError);
+    expect(error.op).toBe("grad");
+    expect(error.argument).toBe("args[0]");
+    expect(error.message).toMatch(/^grad \(argument 'args\[0\]'\): tensor #\d+ of shape \[2\] \(float32\) was disposed.*\(raised in clone\)$/);
+  });
+
+  it("a disposed tensor inside a tree names the tree's argument", () => {
+    const p = { w: tensor([1]), b: tensor([2]) };
+    p.b.dispose();
+    expect(() => valueAndGrad((q: typeof p) => q.w.add(q.b).sum())(p)).toThrow(/^valueAndGrad \(argument 'args\[0\]'\)/);
+    p.w.dispose();
+  });
+});

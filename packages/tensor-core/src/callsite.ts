@@ -1,0 +1,53 @@
+import { ArgumentError, BackendError, describeSite, DisposedError, DTypeError, NeuriteError, ScopeError, ShapeError, type ErrorSite } from "./errors.js";
+import { Variable } from "./variable.js";
+
+/**
+ * Runs `fn` as the public function `op` called with `args`: a NeuriteError raised by an op inside it is
+ * (one of tensor-core's op errors) is re-raised, same class, naming `op` — and the argument, when the tensor at fault is in one of `args` (a
+ * tensor, a tree of them, or a Variable) — with the inner op kept as `origin` and the original as `cause`.
+ * The one mechanism by which composites, losses and transforms report the call the user made.
+ *
+ * ```ts
+ * export function mse(predictions: Tensor, targets: Tensor): Tensor {
+ *   return callSite("mse", { predictions, targets }, () => predictions.sub(targets).square().mean());
+ * }
+ * // mse(x, intTargets) → DTypeError "mse (argument 'targets'): dtypes differ … (raised in sub (argument 'b'))"
+ * ```
+ */
+export function callSite<T>(op: string, args: Readonly<Record<string, unknown>>, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw renamed(error, op, args);
+  }
+}
+
+/** `error` as raised by the public call `op`; unchanged unless it is a NeuriteError of another op. */
+/**
+ * The errors tensor-core's ops raise. Another package's own diagnoses (autograd naming an op of the user's
+ * function that has no rule, say) already point at the user's code and pass through unchanged.
+ */
+const OP_ERRORS: readonly (abstract new (...args: never[]) => NeuriteError)[] = [ShapeError, DTypeError, ArgumentError, DisposedError, BackendError, ScopeError];
+
+function renamed(error: unknown, op: string, args: Readonly<Record<string, unknown>>): unknown {
+  if (!(error instanceof NeuriteError) || error.op === op || !OP_ERRORS.includes(error.constructor as (typeof OP_ERRORS)[number])) return error;
+  const argument = error.tensor === undefined ? undefined : Object.entries(args).find(([, v]) => holds(v, error.tensor!, new Set()))?.[0];
+  const Class = error.constructor as new (site: ErrorSite, message: string, options?: { cause?: unknown; origin?: string }) => NeuriteError;
+  const site: ErrorSite = argument === undefined ? { op } : { op, argument };
+  const copy = new Class(error.tensor === undefined ? site : { ...site, tensor: error.tensor }, error.detail, {
+    cause: error,
+    origin: error.origin ?? describeSite(error),
+  });
+  return copy;
+}
+
+/** Whether `value` is `tensor`, holds it (arrays, objects, Maps, Sets), or is a variable whose value it is. */
+function holds(value: unknown, tensor: object, seen: Set<object>): boolean {
+  if (value === tensor) return true;
+  if (value === null || typeof value !== "object" || seen.has(value) || ArrayBuffer.isView(value)) return false;
+  seen.add(value);
+  if (value instanceof Variable) return value.value === tensor;
+  const items = Array.isArray(value) || value instanceof Set ? [...(value as Iterable<unknown>)] : value instanceof Map ? [...value.values()] : Object.values(value);
+  return items.some((v) => holds(v, tensor, seen));
+}
+
