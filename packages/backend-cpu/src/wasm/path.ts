@@ -54,6 +54,14 @@ export class WasmPath {
     return this.produce(sizeOf(out.shape), out, (dst) => {
       const pa = this.storage.heapOffset(a.data, op);
       const pb = this.storage.heapOffset(b.data, op);
+      // Same shapes and tensor-with-scalar, the common cases, are one call without the strided walk.
+      const n = sizeOf(out.shape);
+      const na = sizeOf(a.shape);
+      const nb = sizeOf(b.shape);
+      if ((na === n || na === 1) && (nb === n || nb === 1)) {
+        this.elementwise.binary(op, pa, na === n ? 1 : 0, pb, nb === n ? 1 : 0, dst, n);
+        return;
+      }
       const strides = [broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
       forEachRow(out.shape, strides, [0, 0, 0], (pos, step, length) => {
         this.elementwise.binary(op, pa + 4 * pos[0]!, unit(step[0]!), pb + 4 * pos[1]!, unit(step[1]!), dst + size * pos[2]!, length);
@@ -68,6 +76,13 @@ export class WasmPath {
       const pc = this.storage.heapOffset(condition.data, op);
       const pa = this.storage.heapOffset(a.data, op);
       const pb = this.storage.heapOffset(b.data, op);
+      const n = sizeOf(out.shape);
+      const step = (shape: readonly number[]): 0 | 1 | -1 => (sizeOf(shape) === n ? 1 : sizeOf(shape) === 1 ? 0 : -1);
+      const [sc, sa, sb] = [step(condition.shape), step(a.shape), step(b.shape)];
+      if (sc >= 0 && sa >= 0 && sb >= 0) {
+        this.elementwise.where(pc, sc as 0 | 1, pa, sa as 0 | 1, pb, sb as 0 | 1, dst, n);
+        return;
+      }
       const strides = [broadcastStrides(condition.shape, out.shape), broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
       forEachRow(out.shape, strides, [0, 0, 0, 0], (pos, step, length) => {
         this.elementwise.where(pc + pos[0]!, unit(step[0]!), pa + 4 * pos[1]!, unit(step[1]!), pb + 4 * pos[2]!, unit(step[2]!), dst + 4 * pos[3]!, length);
