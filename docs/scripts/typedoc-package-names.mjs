@@ -1,6 +1,8 @@
 // A TypeDoc plugin for Neurite's API reference:
 // - names each entry point after the import specifier a user writes (packages/trainer/src/node.ts →
 //   "@neurite/trainer/node") instead of its path;
+// - gives Tensor's methods (`x.relu()`), which have no comments of their own, the comment of the op function
+//   they call (`relu(x)`), as tensor.ts says they are documented;
 // - fails the build (an error, so TypeDoc exits non-zero) on an exported symbol without a doc comment: every
 //   export of every entry point, namespaces included (members of classes and interfaces are not checked).
 import { Converter, ReflectionKind } from "typedoc";
@@ -28,6 +30,17 @@ export function load(app) {
   });
 
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
+    const core = context.project.children?.find((m) => m.name === "@neurite/tensor-core");
+    const tensorClass = core?.children?.find((c) => c.name === "Tensor" && c.kindOf(ReflectionKind.Class));
+    for (const method of tensorClass?.children ?? []) {
+      if (!method.kindOf(ReflectionKind.Method)) continue;
+      const op = core?.children?.find((c) => c.name === method.name && c.kindOf(ReflectionKind.Function | ReflectionKind.Variable));
+      const comment = op?.signatures?.find((sig) => sig.comment !== undefined)?.comment ?? op?.comment ??
+        (op?.type?.type === "reflection" ? op.type.declaration.signatures?.find((sig) => sig.comment !== undefined)?.comment : undefined);
+      if (comment === undefined) continue;
+      for (const signature of method.signatures ?? []) if (signature.comment === undefined) signature.comment = comment.clone();
+    }
+
     const missing = [];
     /** @param {import("typedoc").ContainerReflection} container */
     const walk = (container, path) => {

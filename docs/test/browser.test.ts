@@ -98,3 +98,44 @@ describe("across the site", () => {
     expect(plots).toBeGreaterThan(0);
   });
 });
+
+describe("a sample's controls", () => {
+  it("streams output while running, and Stop ends the run", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/guides/webgpu`, { waitUntil: "load" });
+      const sample = page.locator('.sample[data-sample="webgpu"]');
+      const run = sample.locator("button.sample-run");
+      await expect.poll(() => run.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await run.click();
+      // The loss curve is drawn before training ends.
+      await sample.locator(".sample-plot svg").first().waitFor({ timeout: 60_000 });
+      expect(await sample.getAttribute("data-state")).toBe("running");
+      await sample.locator("button.sample-stop").click();
+      expect(await sample.getAttribute("data-state")).toBe("stopped");
+      expect(await sample.locator(".sample-error").allTextContents()).toEqual(["stopped"]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows a Neurite error's message in the output area", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/guide/getting-started`, { waitUntil: "load" });
+      const sample = page.locator('.sample[data-sample="first-tensor"]');
+      const run = sample.locator("button.sample-run");
+      await expect.poll(() => run.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await sample.locator(".cm-content").click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.insertText('import { tensor } from "@neurite/tensor-core";\ntensor([[1, 2]]).matmul(tensor([[1, 2]]));\n');
+      await run.click();
+      await expect.poll(() => sample.getAttribute("data-state"), { timeout: 60_000 }).toBe("failed");
+      const [message] = await sample.locator(".sample-error").allTextContents();
+      expect(message).toMatch(/^ShapeError: .*matmul/);
+      expect(message).toMatch(/\[1, 2\]/);
+    } finally {
+      await page.close();
+    }
+  });
+});
