@@ -36,7 +36,7 @@ describe("the case list", () => {
     const cases = allCases();
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
     const groups = new Set(cases.map((c) => c.group));
-    expect([...groups].sort()).toEqual(["activations", "conv-pool", "creation", "elementwise", "errors", "gradient", "matmul", "memory", "movement", "random", "reduce"]);
+    expect([...groups].sort()).toEqual(["activations", "conv-pool", "creation", "elementwise", "errors", "gradient", "matmul", "memory", "movement", "programs", "random", "reduce"]);
     expect(cases.length).toBeGreaterThan(1500);
   });
 });

@@ -1,4 +1,4 @@
-import { castValue, type DType } from "../dtype.js";
+import { castValue, fitValue, type DType } from "../dtype.js";
 import { DTypeError, expectDType } from "../errors.js";
 import { binaryOps, unaryOps, type BinaryOp, type UnaryOp } from "../primitives.js";
 import { programKey, type ElementwiseProgram, type ProgramNode } from "./ir.js";
@@ -90,11 +90,8 @@ export class ProgramBuilder {
 
   private lift(value: ExprLike, dtype: DType, argument: string): Expr {
     if (typeof value === "object") return value;
-    const n = Number(value);
-    if (dtype === "int32" && !Number.isInteger(n)) {
-      throw new DTypeError({ op: this.op, argument }, `the number ${n} is not an integer but the other operand is int32; cast the tensor to float32 first`);
-    }
-    return this.constant(n, dtype);
+    // A user's number takes the one value-to-dtype path, so 3e9 or NaN next to an int32 tensor is refused, not wrapped.
+    return this.constant(fitValue({ op: this.op, argument }, Number(value), dtype), dtype);
   }
 
   private push(node: ProgramNode): Expr {
