@@ -41,12 +41,16 @@ export interface WebGpuBackend extends Backend {
   readonly compiledPipelines: number;
   /** Submits the pending work and resolves once the GPU has finished everything submitted. */
   sync(): Promise<void>;
+  /** Gives every idle pooled buffer back to the device; returns the bytes freed. Live tensors are untouched. */
+  trim(): number;
   /** Releases the pools and, when the backend created the device, the device. */
   dispose(): void;
 }
 
 /** Idle bytes the tensor pool may keep for reuse before it starts destroying released buffers. */
 const MAX_IDLE_BYTES = 256 * 1024 * 1024;
+/** Default `memoryBudget`: live plus pooled tensor bytes past which the pool gives idle buffers back. */
+const DEFAULT_BUDGET = 1024 * 1024 * 1024;
 
 const capabilities: BackendCapabilities = { dtypes: ["float32", "int32", "bool"], syncRead: false };
 
@@ -88,6 +92,13 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
       this.queue.retire(b);
     }, "neurite tensor");
     this.storage = new Storage(this.pool, maxBytes);
+    const storage = this.storage;
+    const budget = options.memoryBudget;
+    if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) {
+      throw new ArgumentError({ op: "webgpu", argument: "memoryBudget" }, `expected a positive number of bytes, got ${budget}`);
+    }
+    this.pool.budget = { bytes: options.memoryBudget ?? DEFAULT_BUDGET, live: () => storage.bytes };
+    this.health.onOutOfMemory = () => this.pool.trim();
     this.readback = new Readback(device, this.queue, this.health, limits.maxBufferSize);
     this.faultWord = device.createBuffer({ size: 16, usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, label: "neurite faults" });
     // Arrow functions bind this instance: the op layer may call fused kernels detached from `fused`.
@@ -172,6 +183,10 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
 
   memory(): WebGpuMemory {
     return this.storage.memory();
+  }
+
+  trim(): number {
+    return this.pool.trim();
   }
 
   async sync(): Promise<void> {

@@ -58,6 +58,12 @@ export class BufferPool {
     private readonly label: string,
   ) {}
 
+  /**
+   * Memory pressure: when set, a new buffer that would take live + idle bytes past `bytes` first makes the
+   * pool give back idle buffers (the live ones are tensors still in use).
+   */
+  budget: { readonly bytes: number; readonly live: () => number } | null = null;
+
   acquire(bytes: number): GPUBuffer {
     const cls = sizeClass(bytes, this.maxBytes);
     const reused = this.idle.get(cls)?.pop();
@@ -66,7 +72,31 @@ export class BufferPool {
       this.idleCount--;
       return reused;
     }
+    if (this.budget !== null) {
+      const over = this.budget.live() + this.idleBytes + cls - this.budget.bytes;
+      if (over > 0) this.trim(Math.max(0, this.idleBytes - over));
+    }
     return this.device.createBuffer({ size: cls, usage: this.usage, label: this.label });
+  }
+
+  /**
+   * Gives idle buffers back (largest first) until at most `keepBytes` idle bytes remain; returns the bytes
+   * given back. Called under memory pressure, on an out-of-memory error, and by `backend.trim()`.
+   */
+  trim(keepBytes = 0): number {
+    let freed = 0;
+    for (const cls of [...this.idle.keys()].sort((a, b) => b - a)) {
+      const list = this.idle.get(cls)!;
+      while (list.length > 0 && this.idleBytes > keepBytes) {
+        this.retire(list.pop()!);
+        this.idleBytes -= cls;
+        this.idleCount--;
+        freed += cls;
+      }
+      if (list.length === 0) this.idle.delete(cls);
+      if (this.idleBytes <= keepBytes) break;
+    }
+    return freed;
   }
 
   release(buffer: GPUBuffer): void {
@@ -141,6 +171,11 @@ export class Storage {
       throw new BackendError({ op }, "backend 'webgpu' was given data that was already disposed");
     }
     return data as GpuData & { buffer: GPUBuffer };
+  }
+
+  /** Bytes of the buffers holding live tensors. */
+  get bytes(): number {
+    return this.liveBytes;
   }
 
   dispose(data: DataId): void {

@@ -19,6 +19,12 @@ export interface WebGpuOptions {
    * than it does allow). Only useful to test the 2-D dispatch path on small inputs.
    */
   readonly maxWorkgroupsPerDimension?: number;
+  /**
+   * GPU memory, in bytes, that tensor buffers — live ones plus the idle ones the pool keeps for reuse — should
+   * stay within (default 1 GiB). Past it, the pool gives idle buffers back before it creates new ones; an
+   * out-of-memory error from the device empties the pool too.
+   */
+  readonly memoryBudget?: number;
 }
 
 /** The device a backend runs on, and what it was created from. */
@@ -89,6 +95,8 @@ export class DeviceHealth {
   private lostMessage: string | null = null;
   private firstError: string | null = null;
   disposed = false;
+  /** Called when the device reports running out of memory (the backend empties its pool). */
+  onOutOfMemory: (() => void) | null = null;
 
   constructor(private readonly device: GPUDevice) {
     void device.lost.then((info) => {
@@ -96,6 +104,7 @@ export class DeviceHealth {
     });
     device.addEventListener("uncapturederror", (event) => {
       this.firstError ??= event.error.message;
+      if (event.error.constructor.name === "GPUOutOfMemoryError") this.onOutOfMemory?.();
     });
   }
 

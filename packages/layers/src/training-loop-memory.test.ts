@@ -19,6 +19,8 @@ import { dense, sequential } from "./index.js";
 const CPU_STEPS = Number(process.env.NEURITE_LOOP_STEPS ?? 2000);
 const GPU_STEPS = Math.max(200, Math.round(CPU_STEPS / 10));
 const WARM_UP = 50;
+/** Time for a run of that many steps on a slow shared machine (about 2 ms a step alone). */
+const timeout = (steps: number) => 30_000 + steps * 10;
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -85,7 +87,7 @@ describe("the README's hand-written training loop holds its memory flat without 
     // Each leaked step would hold five tensor objects and their arrays; 2 MB covers the collector's noise.
     expect(r.end.heap - r.warm.heap).toBeLessThan(2 * 2 ** 20);
     expect(r.last).toBeLessThan(r.first / 10); // and it learns XOR
-  });
+  }, timeout(CPU_STEPS));
 
   it(`on webgpu (${GPU_STEPS} steps), pooled buffers included`, async () => {
     gpuObject ??= create([]);
@@ -98,5 +100,5 @@ describe("the README's hand-written training loop holds its memory flat without 
     expect(r.end.buffers).toBe(r.warm.buffers);
     expect(gpu.memory().pooledBuffers).toBeLessThan(64);
     expect(r.end.heap - r.warm.heap).toBeLessThan(4 * 2 ** 20);
-  });
+  }, timeout(GPU_STEPS * 10));
 });
