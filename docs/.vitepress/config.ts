@@ -58,6 +58,9 @@ export default defineConfig({
       alias: { "@docs/output": fileURLToPath(new URL("../runtime/output.ts", import.meta.url)) },
     },
     worker: { format: "es" },
+    // Neurite's errors are named after their classes (`this.name = new.target.name`): keep class names through
+    // minification, so a sample's output reads "ShapeError: …", not a mangled name.
+    esbuild: { keepNames: true },
     build: { chunkSizeWarningLimit: 2000 },
   },
 });

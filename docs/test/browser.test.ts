@@ -119,6 +119,28 @@ describe("a sample's controls", () => {
     }
   });
 
+  it("keeps a checkpoint in IndexedDB across runs (indexedDbStorage in a real browser)", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/guides/checkpoints`, { waitUntil: "load" });
+      const sample = page.locator('.sample[data-sample="checkpoints"]');
+      const run = sample.locator("button.sample-run");
+      const output = async (): Promise<string> => {
+        await expect.poll(() => run.isEnabled(), { timeout: 60_000 }).toBe(true);
+        await run.click();
+        await expect.poll(() => sample.getAttribute("data-state"), { timeout: 120_000 }).toBe("done");
+        return (await sample.locator(".sample-output").textContent()) ?? "";
+      };
+      const first = await output();
+      expect(first).toContain("storage: IndexedDB");
+      expect(first).toContain("identical predictions");
+      const second = await output();
+      expect(second).toMatch(/found a checkpoint of \d+ bytes from an earlier run/);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("shows a Neurite error's message in the output area", async () => {
     const page = await browser.newPage();
     try {
