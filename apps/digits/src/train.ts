@@ -120,8 +120,9 @@ export async function train(run: TrainingRun, start: RunState): Promise<Training
         async onBatchEnd(logs, context) {
           const batchAccuracy = await accuracy.take();
           step = logs.step + 1;
-          part = { samples: part.samples + logs.size, lossSum: part.lossSum + logs.loss * logs.size, accuracySum: part.accuracySum + batchAccuracy * logs.size };
-          bar.step(logs.step, logs.size, logs.loss, batchAccuracy);
+          const batchLoss = logs.loss ?? NaN; // always set: every step is a log point (logEvery: 1 below)
+          part = { samples: part.samples + logs.size, lossSum: part.lossSum + batchLoss * logs.size, accuracySum: part.accuracySum + batchAccuracy * logs.size };
+          bar.step(logs.step, logs.size, batchLoss, batchAccuracy);
           await yieldToEvents();
           if (interrupt.requested) context.stop("interrupted");
         },
@@ -137,6 +138,8 @@ export async function train(run: TrainingRun, start: RunState): Promise<Training
         metrics: { accuracy: accuracy.metric },
         ...(regularizer === undefined ? {} : { regularizer }),
         callbacks: [progress],
+        // The bar shows each step's loss, so every step is a log point (fit reads the loss once per step).
+        logEvery: 1,
       });
       const logs = joinEpoch(state.partial, part, history.epochs[0] ?? {});
       if (step < total) {

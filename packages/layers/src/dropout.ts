@@ -54,6 +54,7 @@ export class Dropout extends Module {
    * once each repeat exactly.
    *
    * ```ts
+   * const layer = dropout(0.5);
    * layer.reseed(7); // the next training pass draws the same mask as any layer reseeded with 7
    * ```
    */

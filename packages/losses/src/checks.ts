@@ -18,6 +18,7 @@ let collected: InputCheck[] | null = null;
  * anything else: a check costs a reduction, not a device round-trip. The caller owns `checks[i].values`.
  *
  * ```ts
+ * const [p, y] = [tensor([0.9, 0.2]), tensor([1, 0])];
  * const { value: loss, checks } = deferInputChecks(() => binaryCrossEntropy(p, y));
  * ```
  */

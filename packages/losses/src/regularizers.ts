@@ -8,6 +8,7 @@ import { ArgumentError, Tensor, Variable, tidy, zeros } from "@neurite/tensor-co
  * is differentiated inside `valueAndGrad`) or a tensor.
  *
  * ```ts
+ * const model = sequential([dense(2, 1)]);
  * const penalty = l2(1e-4)(model.namedParameters());
  * ```
  */

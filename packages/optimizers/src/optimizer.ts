@@ -166,6 +166,9 @@ export abstract class Optimizer {
    * nothing.
    *
    * ```ts
+   * const model = sequential([dense(2, 1)]);
+   * const optimizer = sgd({ learningRate: 0.1 });
+   * const [x, y] = [tensor([[1, 2], [3, 4]]), tensor([[1], [0]])];
    * const [loss, grads] = valueAndGrad(() => mse(model.forward(x), y))(model.namedParameters());
    * optimizer.step(model.namedParameters(), grads);
    * ```
@@ -285,6 +288,8 @@ export abstract class Optimizer {
   /** Stores the new slot tensors (owned handles) and frees the previous ones. */
   private replaceSlots(name: string, slots: Slots): void {
     const previous = this.#slots.get(name);
+    // The optimizer owns its slots across steps: no enclosing `tidy` of the caller may free them.
+    for (const t of Object.values(slots)) keep(t);
     this.#slots.set(name, slots);
     for (const t of Object.values(previous ?? {})) t.dispose();
   }

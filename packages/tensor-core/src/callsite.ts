@@ -8,9 +8,10 @@ import { Variable } from "./variable.js";
  * The one mechanism by which composites, losses and transforms report the call the user made.
  *
  * ```ts
- * export function mse(predictions: Tensor, targets: Tensor): Tensor {
+ * function mse(predictions: Tensor, targets: Tensor): Tensor {
  *   return callSite("mse", { predictions, targets }, () => predictions.sub(targets).square().mean());
  * }
+ * mse(tensor([1, 2]), tensor([1, 3])); // 0.5
  * // mse(x, intTargets) → DTypeError "mse (argument 'targets'): dtypes differ … (raised in sub (argument 'b'))"
  * ```
  */

@@ -97,8 +97,10 @@ function isAsyncFunction(fn: unknown): boolean {
  * ```ts
  * const x = tensor([-1, 2, 3]);
  * const y = tidy(() => x.mul(2).add(1).relu()); // the intermediate results are freed
+ * const model = sequential([dense(3, 1)]);
+ * const batches = new DataLoader(courseNotesTable(), { batchSize: 2 })[Symbol.asyncIterator]();
  * const loss = await tidy(async (scope) => {
- *   const batch = await loader.next();
+ *   const batch = (await batches.next()).value!;
  *   return scope.run(() => mse(model.forward(batch.x), batch.y));
  * });
  * ```
@@ -160,6 +162,7 @@ export function scoped<T>(fn: () => T): T {
  * `value`.
  *
  * ```ts
+ * const [model, x] = [sequential([dense(2, 1)]), tensor([[1, 2]])];
  * const best = tidy(() => keep(model.forward(x))); // survives the scope
  * ```
  */

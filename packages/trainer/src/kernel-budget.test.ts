@@ -98,11 +98,14 @@ function expectFused(cost: StepCost): void {
   // products are the five plain matmuls (∂x for layers 2 and 3, ∂w for all three).
   expect(c.byKernel["fused.matmulBiasActivation"]).toBe(3);
   expect(c.byKernel.matmul).toBe(5);
-  // Forward, loss and backward: 31 (from 50); the optimizer: 84 (from 132, its scalars now being constants).
-  expect(c.kernels - cost.optimizer).toBeLessThanOrEqual(31);
+  // Forward, loss and backward alone: 31 (from 50); the optimizer: 84 (from 132, its scalars now constants).
+  // fit's device-side guard (finite loss and gradients, the loss's deferred input checks, the running sums it
+  // reads only at log points) adds 68 small kernels and 11 fills outside the optimizer: 99 in all. They are
+  // the next thing to fuse into programs (issue 10); these bounds catch a regression until then.
+  expect(c.kernels - cost.optimizer).toBeLessThanOrEqual(99);
   expect(cost.optimizer).toBeLessThanOrEqual(84);
-  // The one fill left is the backward pass's seed ∂L/∂L = 1.
-  expect(c.scalarFills).toBe(1);
+  expect(c.scalarFills).toBeLessThanOrEqual(12);
+  expect(c.reads).toBe(0);
 }
 
 describe("kernel calls per fit step (784-128-64-10 MLP, Adam)", () => {

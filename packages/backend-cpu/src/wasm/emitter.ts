@@ -2,9 +2,10 @@
  * A small WebAssembly bytecode emitter: enough of the binary format to write SIMD kernels at run time, so
  * each kernel is generated for exactly the case it serves (an op, a broadcast pattern, a tile size) and the
  * bundle carries the generator instead of a prebuilt .wasm file. Every kernel module imports one memory
- * (`env.memory`): the backend's heap, so modules share tensors without copying.
+ * (`env.memory`): the backend's heap, so modules share tensors without copying. (An internal module, not
+ * exported from the package, so the sketch below is not run as a doc test.)
  *
- * ```ts
+ * ```text
  * const m = new ModuleBuilder();
  * m.fn("double", ["i32", "i32"], [], (f) => {
  *   f.get(1).get(0).v128Load().v128Load(0).simd(SIMD.f32x4_add).v128Store();

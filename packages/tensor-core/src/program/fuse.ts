@@ -12,6 +12,7 @@ import { runProgram, type ProgramOptions } from "./run.js";
  * While autograd traces, the expression runs as its tensor ops, so it is differentiable (twice, too).
  *
  * ```ts
+ * const [x, g] = [tensor([-1, 2, 3]), tensor([0.5, 0.5, 0.5])];
  * // ∂relu: the gradient passes where x > 0.
  * const dx = fuse("reluGrad", [x, g], (p, x, g) => p.where(p.binary("greater", x, 0), g, 0));
  * ```

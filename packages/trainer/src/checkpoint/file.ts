@@ -13,7 +13,12 @@ const STALE_MS = 60 * 60 * 1000;
  * for `path` are removed first (see `removeOrphans`). File-system errors are CheckpointErrors naming the path.
  *
  * ```ts
- * await saveCheckpointFile("runs/model.nrt", await saveTraining(model, optimizer));
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * const [model, optimizer] = [sequential([dense(2, 1)]), sgd()];
+ * const folder = await mkdtemp(join(tmpdir(), "runs-"));
+ * await saveCheckpointFile(join(folder, "model.nrt"), await saveTraining(model, optimizer));
  * ```
  */
 export async function saveCheckpointFile(path: string, bytes: Uint8Array): Promise<void> {

@@ -44,7 +44,9 @@ export async function saveTraining(model: Module, optimizer: Optimizer | null, m
  * checkpoint's meta.
  *
  * ```ts
- * const meta = loadTraining(await storage.load(), model, optimizer);
+ * const [model, optimizer, storage] = [sequential([dense(2, 1)]), sgd(), memoryStorage()];
+ * await storage.save(await saveTraining(model, optimizer));
+ * const meta = loadTraining((await storage.load())!, model, optimizer);
  * ```
  */
 export function loadTraining(bytes: Uint8Array, model: Module, optimizer: Optimizer | null = null, source = "checkpoint"): CheckpointMeta {
