@@ -19,8 +19,8 @@ const labels = tensor([[1], [0], [1]]);
 await print("BCE from probabilities =", binaryCrossEntropy(logits.sigmoid(), labels));
 await print("BCE from logits        =", binaryCrossEntropyWithLogits(logits, labels));
 
-// Several classes: categoricalCrossEntropy takes probabilities by default, logits with { fromLogits: true }.
+// Several classes: categoricalCrossEntropy takes logits by default (as PyTorch's), probabilities with { fromLogits: false }.
 const scores = tensor([[2, 0.5, -1], [0, 3, 0]]);
 const classes = tensor([[1, 0, 0], [0, 1, 0]]); // one-hot
-await print("CCE from probabilities =", categoricalCrossEntropy(scores.softmax(), classes));
-await print("CCE from logits        =", categoricalCrossEntropy(scores, classes, { fromLogits: true }));
+await print("CCE from probabilities =", categoricalCrossEntropy(scores.softmax(), classes, { fromLogits: false }));
+await print("CCE from logits        =", categoricalCrossEntropy(scores, classes));

@@ -20,7 +20,7 @@ function renderDtypes(): string {
   const rows: string[] = ["| kernel | ops | input dtypes | result |", "| --- | --- | --- | --- |"];
   for (const [kernel, table] of [["unary", unaryOps], ["binary", binaryOps]] as const) {
     const groups = new Map<string, string[]>();
-    for (const [op, info] of Object.entries(table)) {
+    for (const [op, info] of Object.entries(table) as [string, { readonly dtypes: readonly DType[]; readonly result: string }][]) {
       const key = `${list(info.dtypes)} | ${info.result === "bool" ? "`bool`" : "the input's"}`;
       groups.set(key, [...(groups.get(key) ?? []), `\`${op}\``]);
     }

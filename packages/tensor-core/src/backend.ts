@@ -135,6 +135,7 @@ export interface FusedKernels {
   softmax?(x: TensorInfo, out: OutputSpec): DataId;
 }
 
+/** The activation a fused `matmulBiasActivation` kernel applies after the product and bias. */
 export type FusedActivation = "linear" | "relu" | "sigmoid" | "tanh";
 
 /** An opaque handle to data a backend owns. */
@@ -153,6 +154,7 @@ export interface OutputSpec {
   readonly dtype: DType;
 }
 
+/** What a backend holds right now: its live storage allocations and their bytes (see `memory()`). */
 export interface BackendMemory {
   /** Live storage allocations (typed arrays, GPU buffers). */
   readonly buffers: number;

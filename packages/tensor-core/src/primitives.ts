@@ -29,6 +29,7 @@ export interface ElementwiseInfo<F> {
   readonly doc: string;
 }
 
+/** A range of input values the conformance kit samples for one operand of an op. */
 export interface Domain {
   readonly lo: number;
   readonly hi: number;
@@ -59,6 +60,7 @@ const TIES: readonly Domain[] = [
   { lo: -3, hi: 3, ties: true },
 ];
 
+/** The unary primitives: for each, the dtypes it accepts, its result dtype, its exact meaning on numbers, its test domain and tolerance class, and its docs line. */
 export const unaryOps = {
   neg: { dtypes: NUMERIC, result: "same", fn: (x: number) => -x, domain: GENERAL, tolerance: "exact", doc: "−x" },
   abs: { dtypes: NUMERIC, result: "same", fn: Math.abs, domain: GENERAL, tolerance: "exact", doc: "|x|" },
@@ -84,6 +86,7 @@ export type UnaryOp = keyof typeof unaryOps;
 type Binary = (a: number, b: number) => number;
 const compare = (fn: Binary, doc: string) => ({ dtypes: NUMERIC, result: "bool", fn, domain: TIES, tolerance: "exact", doc }) as const;
 
+/** The binary primitives: for each, the dtypes it accepts, its result dtype, its exact meaning on numbers, its test domain and tolerance class, and its docs line. */
 export const binaryOps = {
   add: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a + b, domain: PAIR, tolerance: "exact", doc: "a + b" },
   sub: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a - b, domain: PAIR, tolerance: "exact", doc: "a − b" },

@@ -2,7 +2,7 @@ import { DataLoader, type Batch } from "@neurite/data-loaders";
 import { dense, dropout, leakyRelu, relu, sequential, sigmoid, softsign, step, tanh, type Module } from "@neurite/layers";
 import { binaryAccuracy, binaryCrossEntropyWithLogits, l1, l2, type Regularizer } from "@neurite/losses";
 import type { Optimizer } from "@neurite/optimizers";
-import { concat, keep, setSeed, tensor, tidy, type Tensor } from "@neurite/tensor-core";
+import { concat, keep, setSeed, tensor, tidy, type Tensor, type Variable } from "@neurite/tensor-core";
 import { makeOptimizer, trainStep } from "../model.js";
 import type { HiddenActivation, PlaneConfig } from "./config.js";
 import { EXTENT, planeData, type PlaneData } from "./datasets.js";
@@ -90,7 +90,7 @@ export class PlaneSession {
     this.#model.train();
     this.#optimizer = makeOptimizer(config.optimizer, config.learningRate);
     const penalties = [config.l1 > 0 ? l1(config.l1) : null, config.l2 > 0 ? l2(config.l2) : null].filter((r) => r !== null);
-    this.#regularizer = penalties.length === 0 ? null : Object.assign((w: Readonly<Record<string, Tensor>>) => tidy(() => penalties.map((p) => p(w)).reduce((a, b) => a.add(b))), { strength: config.l1 + config.l2 });
+    this.#regularizer = penalties.length === 0 ? null : Object.assign((w: Readonly<Record<string, Tensor | Variable>>) => tidy(() => penalties.map((p) => p(w)).reduce((a, b) => a.add(b))), { strength: config.l1 + config.l2 });
     const batchSize = config.mode === "batch" ? "all" : config.mode === "stochastic" ? 1 : config.batchSize;
     this.#loader = new DataLoader(this.data.train, { batchSize, shuffle: true, seed: config.weightsSeed });
     const { train, test } = this.data;

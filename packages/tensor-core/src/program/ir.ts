@@ -34,6 +34,7 @@ export type ProgramNode =
   | { readonly kind: "where"; readonly dtype: DType; readonly condition: number; readonly a: number; readonly b: number }
   | { readonly kind: "cast"; readonly dtype: DType; readonly x: number };
 
+/** A whole elementwise computation as one kernel: its nodes in order, its inputs' dtypes, the node that is the result, and a structural key (constants left out) for caching compiled kernels. */
 export interface ElementwiseProgram {
   readonly nodes: readonly ProgramNode[];
   /** The dtype of each input, by input index. */

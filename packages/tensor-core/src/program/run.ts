@@ -9,6 +9,7 @@ import { broadcastTo } from "../ops/movement.js";
 import { backendOf, kernel, requireDType, scalarOn } from "../ops/op.js";
 import { operandsOf, type ElementwiseProgram, type ProgramNode } from "./ir.js";
 
+/** Options of `runProgram` and `fuse`: the names of the inputs in error messages, and the output shape. */
 export interface ProgramOptions {
   /** Argument names of the inputs in error messages (default `x`, or `inputs[i]`). */
   readonly names?: readonly string[];
