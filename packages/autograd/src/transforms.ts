@@ -1,4 +1,4 @@
-import { callSite, cast, clone, formatShape, full, holdGradients, isFloat, setRecorder, Tensor, tidy, Variable } from "@neurite/tensor-core";
+import { callSite, cast, clone, formatShape, full, holdGradients, isFloat, setRecorder, Tensor, tidy, userFunction, Variable } from "@neurite/tensor-core";
 import { GradientError } from "./errors.js";
 import { Tape, type Wrt } from "./tape.js";
 import { mapTree, type Grad } from "./tree.js";
@@ -91,7 +91,7 @@ function trace(op: string, f: (...args: unknown[]) => unknown, args: readonly un
     tape.parent = setRecorder(tape);
     try {
       output = tidy(() => {
-        const result = f(...traced);
+        const result = userFunction(() => f(...traced));
         if (result instanceof Promise) {
           throw new GradientError({ op, argument: "f" }, "the function returned a Promise; gradients trace synchronous functions only");
         }
@@ -217,7 +217,8 @@ export function grad<A extends unknown[], const N extends readonly number[]>(f: 
 export function grad(f: (...args: unknown[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => unknown {
   const list = argnumList(argnums);
   return (...args) =>
-    // An error inside (a disposed argument, a bad op in f) names grad and the argument, not an inner op.
+    // An error in grad's own work (a disposed argument) names grad and the argument; one raised in f keeps
+    // the name of the call the user wrote there (userFunction).
     callSite("grad", argumentsByName(args), () => {
       const [output, grads] = scalarGradients("grad", f, args, list, false);
       output.dispose();

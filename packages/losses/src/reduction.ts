@@ -56,6 +56,6 @@ export function expectFloatTargets(op: string, predictions: Tensor, targets: Ten
     throw new DTypeError({ op, argument: "predictions" }, `expected float predictions, got ${predictions.dtype}`);
   }
   if (targets.dtype !== predictions.dtype) {
-    throw new DTypeError({ op, argument }, `${argument} are ${targets.dtype} but predictions ${predictions.dtype}; cast them first, e.g. targets.cast("${predictions.dtype}")`);
+    throw new DTypeError({ op, argument }, `${argument} are ${targets.dtype} but predictions ${predictions.dtype}; cast them first, e.g. ${argument}.cast("${predictions.dtype}")`);
   }
 }

@@ -19,17 +19,43 @@ export function callSite<T>(op: string, args: Readonly<Record<string, unknown>>,
   try {
     return fn();
   } catch (error) {
-    throw renamed(error, op, args);
+    throw attributed.has(error as object) ? error : renamed(error, op, args);
   }
 }
 
-/** `error` as raised by the public call `op`; unchanged unless it is a NeuriteError of another op. */
+/** Errors that left a function the user supplied: they already name the user's own call. */
+const attributed = new WeakSet<object>();
+
+/**
+ * Runs a function the user supplied — the `f` of `grad`, a model's `forward` and a loss inside `fit` — so
+ * that an error raised in it keeps the name it had when it left: the user's own call (`add`, `mse`,
+ * `Dense(3 → 2)`), never the transform around it. Inside `fn`, callSites name their functions as usual.
+ *
+ * ```ts
+ * const x = tensor([1, 2]);
+ * try {
+ *   callSite("grad", { x }, () => userFunction(() => x.add(tensor([1, 2, 3]))));
+ * } catch (error) {
+ *   console.log((error as Error).message); // "add (argument 'b'): …", not "grad: … (raised in add)"
+ * }
+ * ```
+ */
+export function userFunction<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error !== null && typeof error === "object") attributed.add(error);
+    throw error;
+  }
+}
+
 /**
  * The errors tensor-core's ops raise. Another package's own diagnoses (autograd naming an op of the user's
  * function that has no rule, say) already point at the user's code and pass through unchanged.
  */
 const OP_ERRORS: readonly (abstract new (...args: never[]) => NeuriteError)[] = [ShapeError, DTypeError, ArgumentError, DisposedError, BackendError, ScopeError];
 
+/** `error` as raised by the public call `op`; unchanged unless it is a NeuriteError of another op. */
 function renamed(error: unknown, op: string, args: Readonly<Record<string, unknown>>): unknown {
   if (!(error instanceof NeuriteError) || error.op === op || !OP_ERRORS.includes(error.constructor as (typeof OP_ERRORS)[number])) return error;
   const argument = error.tensor === undefined ? undefined : Object.entries(args).find(([, v]) => holds(v, error.tensor!, new Set()))?.[0];

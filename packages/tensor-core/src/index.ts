@@ -7,7 +7,7 @@ export type { Backend, BackendCapabilities, BackendMemory, DataId, FusedActivati
 export { allocate, bytesPerElement, castValue, DTYPES, isFloat, matchesDType, type DataTypeMap, type DType, type TypedArray } from "./dtype.js";
 export type { MemoryInfo, OpNode, OpRecorder } from "./engine.js";
 export { ArgumentError, BackendError, DisposedError, DTypeError, NeuriteError, ScopeError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
-export { callSite } from "./callsite.js";
+export { callSite, userFunction } from "./callsite.js";
 export { keep, memory, tensorsIn, tidy, type TidyScope } from "./memory.js";
 export { blocksFor, philox4x32, philoxUniform, seedToKey } from "./philox.js";
 export {

@@ -25,6 +25,7 @@ describe.each(Object.entries(table))("reliability: %s", (_area, rows) => {
     expect(refused, "the call must be refused").toBeInstanceOf(row.error);
     const message = (refused as Error).message;
     for (const word of row.words) expect(message).toContain(word);
+    for (const word of row.notWords ?? []) expect(message).not.toContain(word);
     // At most as many as before: an async row awaits, and the garbage collector's safety net may free an
     // earlier row's forgotten tensors meanwhile; a refusal that leaks would show as more.
     expect(memory().tensors, "a refusal leaves no tensor behind").toBeLessThanOrEqual(tensors);

@@ -10,6 +10,8 @@ export interface Refusal {
   readonly error: abstract new (...args: never[]) => Error;
   /** Words (or phrases) the message must contain: the op, the argument, what was seen and expected. */
   readonly words: readonly string[];
+  /** Words it must not contain, e.g. the name of an internal op or transform the user did not call. */
+  readonly notWords?: readonly string[];
   /** Builds the row's objects; returns the call to refuse and, optionally, the state it must not change. */
   readonly arrange: () => Arranged | Promise<Arranged>;
 }

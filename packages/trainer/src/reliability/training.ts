@@ -5,7 +5,7 @@ import { DataLoader, fromArrays } from "@neurite/data-loaders";
 import { dense, sequential } from "@neurite/layers";
 import { binaryCrossEntropy, mse } from "@neurite/losses";
 import { adam, sgd } from "@neurite/optimizers";
-import { ArgumentError, tensor } from "@neurite/tensor-core";
+import { ArgumentError, ShapeError, tensor } from "@neurite/tensor-core";
 import { CheckpointError, TrainingError, decodeCheckpoint, earlyStopping, evaluate, fit, loadTraining, predict, saveTraining } from "../index.js";
 import { saveCheckpointFile } from "../node.js";
 import { weightsOf } from "./models.js";
@@ -98,6 +98,27 @@ export const trainer: readonly Refusal[] = [
     arrange: () => {
       const model = sequential([dense(1, 1, { seed: 1 })]);
       return { act: () => fit(model, line(), { loss: mse, optimizer: sgd(), epochs: "10" as never }), cleanup: () => { model.dispose(); } };
+    },
+  },
+  {
+    name: "fit on inputs of the wrong width (named as the layer, not as valueAndGrad)",
+    error: ShapeError,
+    words: ["Dense(3 → 1) (argument 'x')", "expected 3 input features", "[4, 1]"],
+    notWords: ["valueAndGrad"],
+    arrange: () => {
+      const model = sequential([dense(3, 1, { seed: 1 })]);
+      return { act: () => fit(model, line(), { loss: mse, optimizer: sgd(), epochs: 1 }), state: () => weightsOf(model), cleanup: () => { model.dispose(); } };
+    },
+  },
+  {
+    name: "fit with targets of another width (named as the loss, not as valueAndGrad or sub)",
+    error: ShapeError,
+    words: ["mse (argument 'targets')", "[4, 2]", "[4, 1]"],
+    notWords: ["valueAndGrad"],
+    arrange: () => {
+      const model = sequential([dense(1, 1, { seed: 1 })]);
+      const data = fromArrays([[1], [2], [3], [4]], [[2, 0], [4, 0], [6, 0], [8, 0]]);
+      return { act: () => fit(model, data, { loss: mse, optimizer: sgd(), epochs: 1, batchSize: 4 }), state: () => weightsOf(model), cleanup: () => { model.dispose(); } };
     },
   },
   {
