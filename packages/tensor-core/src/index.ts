@@ -18,7 +18,6 @@ export {
   unaryOps,
   type ArgReduceOp,
   type BinaryOp,
-  type Domain,
   type ElementwiseInfo,
   type ReduceOp,
   type UnaryOp,
