@@ -18,11 +18,13 @@ const fixture = join(repoRoot, "packages/release-checks/consumer");
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
 
 /**
- * An MLP trained on the CPU, bundled for the browser, minified and gzipped. Issue 15's target is 35 KB; with the
- * WebAssembly kernels, elementwise programs and fit's checks the bundle measured 38.9 KB (2026-12-03), so this
- * bound is 40 KB to catch growth while the 35 KB target stays open (the note on issues 11 and 15 says so).
+ * An MLP trained on the CPU, bundled for the browser, minified and gzipped: what the page loads up front.
+ * Issue 15's target is 35 KB. It measured 38.9 KB with the WebAssembly kernels, elementwise programs and fit's
+ * checks (2026-12-03), 36.7 KB once the thread pool moved behind a dynamic import and the op table dropped the
+ * kit's sampling data and the docs' lines; this bound catches growth while the target stays open (the rest is
+ * error messages, the Wasm path and the TypeScript kernels: see the note on issue 15).
  */
-const BUNDLE_BUDGET_BYTES = 40 * 1024;
+const BUNDLE_BUDGET_BYTES = 38 * 1024;
 
 /** An output chunk and every chunk it imports statically, transitively: what loads before the entry runs. */
 function staticClosure(file: string, outputs: Metafile["outputs"], seen: string[] = []): string[] {
