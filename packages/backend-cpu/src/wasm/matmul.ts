@@ -291,19 +291,19 @@ export class WasmMatmul {
       // The pool's code is loaded only here, so a bundle that never asks for threads leaves it out (a
       // bundler splits it into its own chunk). Workers start in the background anyway: until the pool
       // exists and they say ready, products run on the calling thread.
-      void import("./threads.js").then(
-        ({ ThreadPool }) => {
+      void import("./threads.js")
+        .then(({ ThreadPool }) => {
           const Worker = nodeWorker();
           if (this.disposed || Worker === null) return;
           const buffers = () => ({ packA: heap.alloc(PACK_A_BYTES), tile: heap.alloc(TILE_BYTES) });
           const lost = (reason: string) => new BackendError({ op: "matmul" }, `backend 'cpu' lost a worker thread: ${reason}`);
           this.pool = new ThreadPool(heap, this.kernels.module("matmul", build), workers, buffers, Worker, lost);
-        },
-        (error: unknown) => {
-          // Said by the first product that would have been split (threads() stays 1 meanwhile).
+        })
+        .catch((error: unknown) => {
+          // Not loaded or not started: reported by the first product that would have been split (until
+          // then, and for smaller products, the calling thread computes alone).
           this.poolError = error;
-        },
-      );
+        });
     }
   }
 
