@@ -1,30 +1,7 @@
-import type { Backend } from "@neurite/tensor-core";
+import { BASE_KERNELS, type Backend } from "@neurite/tensor-core";
 
 /** The members of the base contract: storage, the 16 kernel methods, and `dispose`. */
-const BASE = [
-  "upload",
-  "read",
-  "readSync",
-  "disposeData",
-  "memory",
-  "fill",
-  "unary",
-  "binary",
-  "where",
-  "reduce",
-  "argReduce",
-  "matmul",
-  "cast",
-  "transpose",
-  "broadcastTo",
-  "slice",
-  "concat",
-  "pad",
-  "gather",
-  "scatterAdd",
-  "randomUniform",
-  "dispose",
-] as const;
+const BASE = ["upload", "read", "readSync", "disposeData", "memory", ...BASE_KERNELS, "dispose"] as const;
 
 /**
  * `inner` seen through the base contract only: no `elementwise` capability and no `fused` kernels, as a

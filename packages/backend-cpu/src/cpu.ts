@@ -27,7 +27,7 @@ import { Storage } from "./storage.js";
 import { Heap } from "./wasm/heap.js";
 import { WasmPath } from "./wasm/path.js";
 import { simdAvailable } from "./wasm/runtime.js";
-import { MAX_WORKERS, threadSupport } from "./wasm/threads.js";
+import { threadSupport } from "./wasm/thread-support.js";
 
 /** The `threads` option as a count: "auto" is one per core. */
 function threadCount(option: number | "auto" | undefined): number {
@@ -286,5 +286,5 @@ export function cpu(options: CpuOptions = {}): CpuBackend {
   if (threads === 1) return new Cpu("wasm", 1, "one thread (the default; ask for more with cpu({ threads }))");
   const support = threadSupport();
   if (!support.available) return new Cpu("wasm", 1, `one thread: ${support.reason}`);
-  return new Cpu("wasm", Math.min(threads, MAX_WORKERS + 1), `${threads} threads: ${support.reason}`);
+  return new Cpu("wasm", threads, `${threads} threads: ${support.reason}`); // the pool caps its workers
 }

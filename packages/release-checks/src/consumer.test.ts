@@ -1,13 +1,14 @@
 // The consumer test: the packed tarballs installed with npm into a fresh project outside the workspace (no
 // workspace links; third-party dependencies from the registry), used there the way a user would.
-import { build } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
+import { BASE_KERNELS } from "@neurite/tensor-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packedDir } from "./tarball.js";
 import { repoRoot } from "./workspace.js";
@@ -16,15 +17,22 @@ const run = promisify(execFile);
 const fixture = join(repoRoot, "packages/release-checks/consumer");
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin/tsc");
 
-/** The kernel methods of tensor-core's `Backend` contract, each of which the template leaves to its author. */
-const KERNELS = ["fill", "unary", "binary", "where", "reduce", "argReduce", "matmul", "cast", "transpose", "broadcastTo", "slice", "concat", "pad", "gather", "scatterAdd", "randomUniform"] as const;
-
 /**
- * An MLP trained on the CPU, bundled for the browser, minified and gzipped. Issue 15's target is 35 KB; with the
- * WebAssembly kernels, elementwise programs and fit's checks the bundle measured 38.9 KB (2026-12-03), so this
- * bound is 40 KB to catch growth while the 35 KB target stays open (the note on issues 11 and 15 says so).
+ * An MLP trained on the CPU, bundled for the browser, minified and gzipped: what the page loads up front.
+ * Issue 15's target is 35 KB. It measured 38.9 KB with the WebAssembly kernels, elementwise programs and fit's
+ * checks (2026-12-03), 36.7 KB once the thread pool moved behind a dynamic import and the op table dropped the
+ * kit's sampling data and the docs' lines; this bound catches growth while the target stays open (the rest is
+ * error messages, the Wasm path and the TypeScript kernels: see the note on issue 15).
  */
-const BUNDLE_BUDGET_BYTES = 40 * 1024;
+const BUNDLE_BUDGET_BYTES = 38 * 1024;
+
+/** An output chunk and every chunk it imports statically, transitively: what loads before the entry runs. */
+function staticClosure(file: string, outputs: Metafile["outputs"], seen: string[] = []): string[] {
+  if (seen.includes(file)) return seen;
+  seen.push(file);
+  for (const imported of outputs[file]!.imports) if (imported.kind === "import-statement" && !imported.external) staticClosure(imported.path, outputs, seen);
+  return seen;
+}
 
 describe("the packages installed from their tarballs with npm", () => {
   let project = "";
@@ -71,28 +79,38 @@ describe("the packages installed from their tarballs with npm", () => {
   });
 
   it(`bundles MLP training on the CPU for the browser within ${BUNDLE_BUDGET_BYTES / 1024} KB min+gzip, and the bundle trains`, async () => {
+    // Split as a browser app's bundler does (Vite, Rollup and webpack split dynamic imports by default):
+    // what the page loads to train is the entry chunk and the chunks it imports statically; code behind a
+    // dynamic import (backend-cpu's worker-thread pool, loaded only with `threads > 1`) is fetched only if run.
+    const outdir = join(project, "bundle");
     const result = await build({
       entryPoints: [join(project, "browser.ts")],
       absWorkingDir: project,
       bundle: true,
+      splitting: true,
       minify: true,
       format: "esm",
       platform: "browser",
       target: "es2022",
-      write: false,
       metafile: true,
       logLevel: "silent",
-      outfile: join(project, "bundle.mjs"),
+      outdir,
     });
-    const code = result.outputFiles[0]!.contents;
-    const gzipped = gzipSync(code, { level: 9 }).length;
+    const outputs = result.metafile.outputs;
+    const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint !== undefined)!;
+    const initial = staticClosure(entry, outputs);
+    const gzipped = initial.reduce((sum, file) => sum + gzipSync(readFileSync(join(project, file)), { level: 9 }).length, 0);
+    const lazy = Object.keys(outputs).filter((file) => file.endsWith(".js") && !initial.includes(file));
+    const lazyGzipped = lazy.reduce((sum, file) => sum + gzipSync(readFileSync(join(project, file)), { level: 9 }).length, 0);
     const packages = new Set(Object.keys(result.metafile.inputs).map((f) => /node_modules\/(@neurite\/[^/]+)/.exec(f)?.[1]).filter(Boolean));
-    console.log(`browser bundle: ${code.length} bytes minified, ${gzipped} bytes gzipped, from ${[...packages].sort().join(", ")}`);
+    console.log(`browser bundle: ${gzipped} bytes gzipped in ${initial.length} chunk(s) loaded up front, ${lazyGzipped} bytes in ${lazy.length} loaded on demand, from ${[...packages].sort().join(", ")}`);
     expect([...packages].sort()).toEqual(["@neurite/autograd", "@neurite/backend-cpu", "@neurite/layers", "@neurite/losses", "@neurite/optimizers", "@neurite/tensor-core"]);
     expect(gzipped).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+    // The thread pool stays out of what the page loads: it is the one chunk behind a dynamic import.
+    const threadPool = lazy.filter((file) => Object.keys(outputs[file]!.inputs).some((input) => input.includes("@neurite/backend-cpu/dist/threads")));
+    expect(threadPool).toHaveLength(1);
 
-    writeFileSync(join(project, "bundle.mjs"), code);
-    const { stdout } = await run(process.execPath, ["bundle.mjs"], { cwd: project });
+    const { stdout } = await run(process.execPath, [join(outdir, basename(entry))], { cwd: project });
     const losses = JSON.parse(stdout) as { firstLoss: number; lastLoss: number };
     expect(losses.lastLoss).toBeLessThan(losses.firstLoss / 10);
   });
@@ -113,7 +131,8 @@ describe("the packages installed from their tarballs with npm", () => {
     const { stdout } = await run(process.execPath, ["kit.mjs"], { cwd: project });
     const report = JSON.parse(stdout) as { passed: number; failed: number; kernels: Record<string, number>; unexplained: string[] };
     expect(report.unexplained).toEqual([]);
-    expect(Object.keys(report.kernels).sort()).toEqual([...KERNELS].sort());
-    for (const kernel of KERNELS) expect(report.kernels[kernel], kernel).toBeGreaterThan(0);
+    // Every kernel of the base contract is one the template leaves to its author.
+    expect(Object.keys(report.kernels).sort()).toEqual([...BASE_KERNELS].sort());
+    for (const kernel of BASE_KERNELS) expect(report.kernels[kernel], kernel).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,7 @@ import { formatMessage } from "publint/utils";
 import { describe, expect, it } from "vitest";
 import { tarballName } from "./pack.setup.js";
 import { manifestOf, packedDir, readTarball, textOf } from "./tarball.js";
-import { libraryPackages } from "./workspace.js";
+import { libraryPackages, repoRoot } from "./workspace.js";
 
 // The packages are ESM only: CommonJS resolution (node10, node16 from a require) is out of scope.
 const CHECKED_RESOLUTIONS: readonly ResolutionKind[] = ["node16-esm", "bundler"];
@@ -71,6 +71,11 @@ describe.each(libraryPackages())("$name as published", ({ name, manifest }) => {
     // (The backend template is the one place a test ships: the one a plugin author starts from.)
     const tests = [...files.keys()].filter((f) => !f.startsWith("template/") && /\.test\.ts$|(^|\/)testing(\/|\.ts$)/.test(f));
     expect(tests).toEqual([]);
+  });
+
+  it("ships the repository's MIT LICENSE, as its manifest's license field says", () => {
+    expect(packed.license).toBe("MIT");
+    expect(textOf(files, "LICENSE")).toBe(readFileSync(join(repoRoot, "LICENSE"), "utf8"));
   });
 
   it("has a README that opens with its install line, an example and its peers", () => {

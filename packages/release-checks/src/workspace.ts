@@ -10,6 +10,7 @@ export interface Manifest {
   name: string;
   version: string;
   private?: boolean;
+  license?: string;
   files?: string[];
   exports?: Record<string, unknown>;
   publishConfig?: Record<string, unknown>;

@@ -111,6 +111,38 @@ export interface Backend {
   dispose?(): void;
 }
 
+/**
+ * The 16 kernel methods of the base backend contract, in the order `Backend` declares them: what every
+ * backend must compute (the storage methods move data; `elementwise` and `fused` are optional). The
+ * registry refuses a backend that lacks one, and the conformance kit wraps and reports them by these names.
+ *
+ * ```ts
+ * const backend = cpu();
+ * console.log(BASE_KERNELS.every((name) => typeof backend[name] === "function")); // true
+ * ```
+ */
+export const BASE_KERNELS = [
+  "fill",
+  "unary",
+  "binary",
+  "where",
+  "reduce",
+  "argReduce",
+  "matmul",
+  "cast",
+  "transpose",
+  "broadcastTo",
+  "slice",
+  "concat",
+  "pad",
+  "gather",
+  "scatterAdd",
+  "randomUniform",
+] as const satisfies readonly (keyof Backend)[];
+
+/** The name of a kernel method of the base contract (an entry of `BASE_KERNELS`). */
+export type BaseKernel = (typeof BASE_KERNELS)[number];
+
 /** What a backend can do. */
 export interface BackendCapabilities {
   /** Dtypes the backend stores and computes in. Must include float32, int32 and bool. */

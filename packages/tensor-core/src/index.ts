@@ -3,7 +3,7 @@
  * random stream and the op library of Neurite. It has no runtime dependencies and no import side effects.
  */
 import "./disposable.js"; // types only: Symbol.dispose and Disposable for projects without esnext.disposable
-export type { Backend, BackendCapabilities, BackendMemory, DataId, FusedActivation, FusedKernels, OutputSpec, TensorInfo } from "./backend.js";
+export { BASE_KERNELS, type Backend, type BackendCapabilities, type BackendMemory, type BaseKernel, type DataId, type FusedActivation, type FusedKernels, type OutputSpec, type TensorInfo } from "./backend.js";
 export { allocate, bytesPerElement, castValue, DTYPES, isFloat, matchesDType, type DataTypeMap, type DType, type TypedArray } from "./dtype.js";
 export type { MemoryInfo, OpNode, OpRecorder } from "./engine.js";
 export { ArgumentError, BackendError, DisposedError, DTypeError, NeuriteError, ScopeError, ShapeError, formatShape, type ErrorSite } from "./errors.js";
@@ -18,7 +18,6 @@ export {
   unaryOps,
   type ArgReduceOp,
   type BinaryOp,
-  type Domain,
   type ElementwiseInfo,
   type ReduceOp,
   type UnaryOp,

@@ -3,10 +3,10 @@ import type { DType } from "./dtype.js";
 /**
  * The elementwise primitives, declared once. Each entry is everything Neurite knows about an op, and every
  * consumer reads it from here: the op layer checks dtypes against `dtypes` and `result`; backend-cpu (and
- * its program evaluator) computes `fn` / `intFn`; the conformance kit compares every backend with `fn`,
- * drawing inputs from `domain` and comparing within the `tolerance` class; the docs print `doc`. Renderings
- * for compiled backends (WGSL in backend-webgpu, Wasm in backend-cpu) and gradient rules (autograd) are keyed
- * by the same names, each typed as a total record over `UnaryOp` / `BinaryOp` or checked by a test that
+ * its program evaluator) computes `fn` / `intFn`; the conformance kit compares every backend with `fn`.
+ * Only what runs is here (a browser bundle carries this table): the kit's input domains and tolerance
+ * classes, renderings for compiled backends (WGSL in backend-webgpu, Wasm in backend-cpu), gradient rules
+ * (autograd) and the docs' one-line meanings are keyed by the same names, each typed as a total record over `UnaryOp` / `BinaryOp` or checked by a test that
  * enumerates this table, so an op added here and forgotten there fails a build or a test.
  */
 export interface ElementwiseInfo<F> {
@@ -16,26 +16,6 @@ export interface ElementwiseInfo<F> {
   readonly fn: F;
   /** Meaning on int32 values when it differs from `fn` followed by truncation to 32 bits. */
   readonly intFn?: F;
-  /**
-   * Where the conformance kit draws float inputs, one range per operand: `[lo, hi)`; `signed` draws the
-   * magnitude from the range and a random sign (a divisor away from 0); `halves` makes half the values exact
-   * halves and integers (ties for round, fixed points of floor); `ties` draws small integers so that
-   * comparisons and maximum/minimum see equal operands. int32 and bool inputs are drawn from their own ranges.
-   */
-  readonly domain: readonly Domain[];
-  /** "exact" when a float32 result must be the correctly rounded one; "transcendental" for library functions. */
-  readonly tolerance: "exact" | "transcendental";
-  /** One line for the docs' capability matrix. */
-  readonly doc: string;
-}
-
-/** A range of input values the conformance kit samples for one operand of an op. */
-export interface Domain {
-  readonly lo: number;
-  readonly hi: number;
-  readonly signed?: boolean;
-  readonly halves?: boolean;
-  readonly ties?: boolean;
 }
 
 const FLOATS: readonly DType[] = ["float32", "float64"];
@@ -48,81 +28,57 @@ function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-const GENERAL: readonly Domain[] = [{ lo: -5, hi: 5 }];
-const WIDE: readonly Domain[] = [{ lo: -10, hi: 10 }];
-const STEPS: readonly Domain[] = [{ lo: -10, hi: 10, halves: true }];
-const PAIR: readonly Domain[] = [
-  { lo: -5, hi: 5 },
-  { lo: -5, hi: 5 },
-];
-const TIES: readonly Domain[] = [
-  { lo: -3, hi: 3, ties: true },
-  { lo: -3, hi: 3, ties: true },
-];
-
-/** The unary primitives: for each, the dtypes it accepts, its result dtype, its exact meaning on numbers, its test domain and tolerance class, and its docs line. */
+/** The unary primitives: for each, the dtypes it accepts, its result dtype, and its exact meaning on numbers. */
 export const unaryOps = {
-  neg: { dtypes: NUMERIC, result: "same", fn: (x: number) => -x, domain: GENERAL, tolerance: "exact", doc: "−x" },
-  abs: { dtypes: NUMERIC, result: "same", fn: Math.abs, domain: GENERAL, tolerance: "exact", doc: "|x|" },
-  sign: { dtypes: NUMERIC, result: "same", fn: (x: number) => (x > 0 ? 1 : x < 0 ? -1 : x), domain: STEPS, tolerance: "exact", doc: "−1, 0 or 1 (±0 and NaN unchanged)" },
-  exp: { dtypes: FLOATS, result: "same", fn: Math.exp, domain: WIDE, tolerance: "transcendental", doc: "eˣ" },
-  expm1: { dtypes: FLOATS, result: "same", fn: Math.expm1, domain: WIDE, tolerance: "transcendental", doc: "eˣ − 1, accurate near 0" },
-  log: { dtypes: FLOATS, result: "same", fn: Math.log, domain: [{ lo: 0.01, hi: 10 }], tolerance: "transcendental", doc: "natural logarithm" },
-  log1p: { dtypes: FLOATS, result: "same", fn: Math.log1p, domain: [{ lo: -0.9, hi: 10 }], tolerance: "transcendental", doc: "ln(1 + x), accurate near 0" },
-  sqrt: { dtypes: FLOATS, result: "same", fn: Math.sqrt, domain: [{ lo: 0.01, hi: 10 }], tolerance: "transcendental", doc: "√x" },
-  sin: { dtypes: FLOATS, result: "same", fn: Math.sin, domain: WIDE, tolerance: "transcendental", doc: "sine" },
-  cos: { dtypes: FLOATS, result: "same", fn: Math.cos, domain: WIDE, tolerance: "transcendental", doc: "cosine" },
-  tanh: { dtypes: FLOATS, result: "same", fn: Math.tanh, domain: GENERAL, tolerance: "transcendental", doc: "hyperbolic tangent" },
-  floor: { dtypes: FLOATS, result: "same", fn: Math.floor, domain: STEPS, tolerance: "exact", doc: "round toward −∞" },
-  ceil: { dtypes: FLOATS, result: "same", fn: Math.ceil, domain: STEPS, tolerance: "exact", doc: "round toward +∞" },
-  round: { dtypes: FLOATS, result: "same", fn: roundHalfEven, domain: STEPS, tolerance: "exact", doc: "round half to even" },
-  logicalNot: { dtypes: ["bool"], result: "same", fn: (x: number) => (x === 0 ? 1 : 0), domain: GENERAL, tolerance: "exact", doc: "not x" },
-  isNaN: { dtypes: FLOATS, result: "bool", fn: (x: number) => (Number.isNaN(x) ? 1 : 0), domain: GENERAL, tolerance: "exact", doc: "true where x is NaN" },
+  neg: { dtypes: NUMERIC, result: "same", fn: (x: number) => -x },
+  abs: { dtypes: NUMERIC, result: "same", fn: Math.abs },
+  sign: { dtypes: NUMERIC, result: "same", fn: (x: number) => (x > 0 ? 1 : x < 0 ? -1 : x) },
+  exp: { dtypes: FLOATS, result: "same", fn: Math.exp },
+  expm1: { dtypes: FLOATS, result: "same", fn: Math.expm1 },
+  log: { dtypes: FLOATS, result: "same", fn: Math.log },
+  log1p: { dtypes: FLOATS, result: "same", fn: Math.log1p },
+  sqrt: { dtypes: FLOATS, result: "same", fn: Math.sqrt },
+  sin: { dtypes: FLOATS, result: "same", fn: Math.sin },
+  cos: { dtypes: FLOATS, result: "same", fn: Math.cos },
+  tanh: { dtypes: FLOATS, result: "same", fn: Math.tanh },
+  floor: { dtypes: FLOATS, result: "same", fn: Math.floor },
+  ceil: { dtypes: FLOATS, result: "same", fn: Math.ceil },
+  round: { dtypes: FLOATS, result: "same", fn: roundHalfEven },
+  logicalNot: { dtypes: ["bool"], result: "same", fn: (x: number) => (x === 0 ? 1 : 0) },
+  isNaN: { dtypes: FLOATS, result: "bool", fn: (x: number) => (Number.isNaN(x) ? 1 : 0) },
 } as const satisfies Record<string, ElementwiseInfo<(x: number) => number>>;
 
 /** The name of a unary primitive (a key of `unaryOps`). */
 export type UnaryOp = keyof typeof unaryOps;
 
 type Binary = (a: number, b: number) => number;
-const compare = (fn: Binary, doc: string) => ({ dtypes: NUMERIC, result: "bool", fn, domain: TIES, tolerance: "exact", doc }) as const;
+const compare = (fn: Binary) => ({ dtypes: NUMERIC, result: "bool", fn }) as const;
 
-/** The binary primitives: for each, the dtypes it accepts, its result dtype, its exact meaning on numbers, its test domain and tolerance class, and its docs line. */
+/** The binary primitives: for each, the dtypes it accepts, its result dtype, and its exact meaning on numbers. */
 export const binaryOps = {
-  add: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a + b, domain: PAIR, tolerance: "exact", doc: "a + b" },
-  sub: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a - b, domain: PAIR, tolerance: "exact", doc: "a − b" },
-  mul: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a * b, intFn: Math.imul, domain: PAIR, tolerance: "exact", doc: "a · b (int32 keeps the low 32 bits)" },
+  add: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a + b },
+  sub: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a - b },
+  mul: { dtypes: NUMERIC, result: "same", fn: (a: number, b: number) => a * b, intFn: Math.imul },
   div: {
     dtypes: FLOATS,
     result: "same",
     fn: (a: number, b: number) => a / b,
-    domain: [
-      { lo: -5, hi: 5 },
-      { lo: 0.5, hi: 5, signed: true },
-    ],
-    tolerance: "exact",
-    doc: "a / b (IEEE: ±∞ for a non-zero a over 0)",
   },
   pow: {
     dtypes: FLOATS,
     result: "same",
     fn: Math.pow,
-    domain: [
-      { lo: 0.1, hi: 4 },
-      { lo: -3, hi: 3 },
-    ],
-    tolerance: "transcendental",
-    doc: "aᵇ, as Math.pow",
   },
-  maximum: { dtypes: NUMERIC, result: "same", fn: Math.max, domain: TIES, tolerance: "exact", doc: "the larger of a and b (NaN wins)" },
-  minimum: { dtypes: NUMERIC, result: "same", fn: Math.min, domain: TIES, tolerance: "exact", doc: "the smaller of a and b (NaN wins)" },
-  equal: { ...compare((a, b) => (a === b ? 1 : 0), "a = b"), dtypes: ALL },
-  notEqual: { ...compare((a, b) => (a !== b ? 1 : 0), "a ≠ b (true for NaN)"), dtypes: ALL },
-  less: compare((a, b) => (a < b ? 1 : 0), "a < b"),
-  lessEqual: compare((a, b) => (a <= b ? 1 : 0), "a ≤ b"),
-  greater: compare((a, b) => (a > b ? 1 : 0), "a > b"),
-  greaterEqual: compare((a, b) => (a >= b ? 1 : 0), "a ≥ b"),
-  logicalAnd: { dtypes: ["bool"], result: "same", fn: (a: number, b: number) => (a !== 0 && b !== 0 ? 1 : 0), domain: TIES, tolerance: "exact", doc: "a and b" },
-  logicalOr: { dtypes: ["bool"], result: "same", fn: (a: number, b: number) => (a !== 0 || b !== 0 ? 1 : 0), domain: TIES, tolerance: "exact", doc: "a or b" },
+  maximum: { dtypes: NUMERIC, result: "same", fn: Math.max },
+  minimum: { dtypes: NUMERIC, result: "same", fn: Math.min },
+  equal: { ...compare((a, b) => (a === b ? 1 : 0)), dtypes: ALL },
+  notEqual: { ...compare((a, b) => (a !== b ? 1 : 0)), dtypes: ALL },
+  less: compare((a, b) => (a < b ? 1 : 0)),
+  lessEqual: compare((a, b) => (a <= b ? 1 : 0)),
+  greater: compare((a, b) => (a > b ? 1 : 0)),
+  greaterEqual: compare((a, b) => (a >= b ? 1 : 0)),
+  logicalAnd: { dtypes: ["bool"], result: "same", fn: (a: number, b: number) => (a !== 0 && b !== 0 ? 1 : 0) },
+  logicalOr: { dtypes: ["bool"], result: "same", fn: (a: number, b: number) => (a !== 0 || b !== 0 ? 1 : 0) },
 } as const satisfies Record<string, ElementwiseInfo<Binary>>;
 
 /** The name of a binary primitive (a key of `binaryOps`). */

@@ -1,4 +1,4 @@
-import type { Backend } from "./backend.js";
+import { BASE_KERNELS, type Backend } from "./backend.js";
 import { engine } from "./engine.js";
 import { BackendError } from "./errors.js";
 
@@ -21,28 +21,7 @@ export async function setBackend(backend: Backend | Promise<Backend>): Promise<B
 }
 
 /** The methods of the backend contract (see backend.ts): storage first, then the 16 kernel methods. */
-const REQUIRED_METHODS = [
-  "upload",
-  "read",
-  "disposeData",
-  "memory",
-  "fill",
-  "unary",
-  "binary",
-  "where",
-  "reduce",
-  "argReduce",
-  "matmul",
-  "cast",
-  "transpose",
-  "broadcastTo",
-  "slice",
-  "concat",
-  "pad",
-  "gather",
-  "scatterAdd",
-  "randomUniform",
-] as const;
+const REQUIRED_METHODS = ["upload", "read", "disposeData", "memory", ...BASE_KERNELS] as const;
 
 /**
  * Checks a backend's shape against the contract before it is used, so that an incomplete one is refused

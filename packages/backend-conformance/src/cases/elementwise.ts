@@ -9,7 +9,6 @@ import {
   unaryOps,
   where,
   type BinaryOp,
-  type Domain,
   type DType,
   type UnaryOp,
 } from "@neurite/tensor-core";
@@ -20,18 +19,19 @@ import { binaryRef, binaryResult, castRef, unaryRef, unaryResult, whereRef } fro
 import { nd, numel, store } from "../reference/nd.js";
 import type { Rng } from "../rng.js";
 import { toleranceFor, type ToleranceKind } from "../tolerance.js";
+import { binarySampling, unarySampling, type Domain } from "./op-domains.js";
 import { ALL, FLOATS, general, ordered, shapeLabel } from "./shared.js";
 
 const GROUP = "elementwise";
 
 const UNARY_SHAPES: readonly (readonly number[])[] = [[], [0], [2, 0, 3], [7], [3, 5], [2, 3, 4], [64, 33]];
 
-/** The op's tolerance class, from tensor-core's table. */
+/** The op's tolerance class (op-domains.ts). */
 function kindOf(op: UnaryOp | BinaryOp): ToleranceKind {
-  return op in unaryOps ? unaryOps[op as UnaryOp].tolerance : binaryOps[op as BinaryOp].tolerance;
+  return op in unarySampling ? unarySampling[op as UnaryOp].tolerance : binarySampling[op as BinaryOp].tolerance;
 }
 
-/** A draw from one of the table's input domains (floats; int32 and bool have their own ranges). */
+/** A draw from one of the input domains (floats; int32 and bool have their own ranges). */
 function fromDomain(d: Domain): (rng: Rng) => number {
   if (d.ties === true) return (r) => r.int(d.lo, d.hi);
   if (d.halves === true) return (r) => (r.next() < 0.5 ? r.int(2 * d.lo, 2 * d.hi) / 2 : r.uniform(d.lo, d.hi));
@@ -39,11 +39,11 @@ function fromDomain(d: Domain): (rng: Rng) => number {
   return (r) => r.uniform(d.lo, d.hi);
 }
 
-/** Inputs inside each unary op's domain (the table's `domain`). */
+/** Inputs inside each unary op's domain (op-domains.ts). */
 function unaryDraw(op: UnaryOp, dtype: DType): (rng: Rng) => number {
   if (dtype === "bool") return (r) => (r.next() < 0.5 ? 0 : 1);
   if (dtype === "int32") return (r) => r.int(-1000, 1000);
-  const [domain]: readonly Domain[] = unaryOps[op].domain;
+  const [domain]: readonly Domain[] = unarySampling[op].domain;
   return fromDomain(domain!);
 }
 
@@ -74,13 +74,13 @@ function unaryCases(): ConformanceCase[] {
 
 type Draw = (rng: Rng) => number;
 
-/** Inputs for each binary op from the table's domains: ties for comparisons, a divisor away from 0, a positive base for pow. */
+/** Inputs for each binary op from its domains (op-domains.ts): ties for comparisons, a divisor away from 0, a positive base for pow. */
 function binaryDraws(op: BinaryOp, dtype: DType): [Draw, Draw] {
   if (dtype === "bool") {
     const bit: Draw = (r) => (r.next() < 0.5 ? 0 : 1);
     return [bit, bit];
   }
-  const [da, db]: readonly Domain[] = binaryOps[op].domain;
+  const [da, db]: readonly Domain[] = binarySampling[op].domain;
   if (dtype === "int32") {
     const d: Draw = da!.ties === true ? (r) => r.int(da!.lo, da!.hi) : (r) => r.int(-1000, 1000);
     return [d, d];

@@ -1,8 +1,10 @@
+import { BackendError } from "@neurite/tensor-core";
 import { OP, SIMD, type FunctionBuilder, type ModuleBuilder } from "./emitter.js";
 import { emitActivation, type VectorActivation } from "./math.js";
 import type { Heap } from "./heap.js";
 import type { Kernels } from "./runtime.js";
-import { ThreadPool } from "./threads.js";
+import { nodeWorker } from "./thread-support.js";
+import type { ThreadPool } from "./threads.js";
 
 /**
  * float32 matrix products in WebAssembly SIMD, the GotoBLAS way: C is computed in blocks of KC × NC of B
@@ -274,6 +276,9 @@ export class WasmMatmul {
   private packA = -1;
   private packB = -1;
   private pool: ThreadPool | null = null;
+  /** Why the thread pool could not be loaded or started, if it could not. */
+  private poolError: unknown = null;
+  private disposed = false;
   private readonly epilogues: Partial<Record<VectorActivation, (...args: number[]) => unknown>> = {};
 
   /** @param workers worker threads to start besides the calling one (the heap must then be shared). */
@@ -283,7 +288,22 @@ export class WasmMatmul {
     workers = 0,
   ) {
     if (workers > 0) {
-      this.pool = new ThreadPool(heap, this.kernels.module("matmul", build), workers, () => ({ packA: heap.alloc(PACK_A_BYTES), tile: heap.alloc(TILE_BYTES) }));
+      // The pool's code is loaded only here, so a bundle that never asks for threads leaves it out (a
+      // bundler splits it into its own chunk). Workers start in the background anyway: until the pool
+      // exists and they say ready, products run on the calling thread.
+      void import("./threads.js")
+        .then(({ ThreadPool }) => {
+          const Worker = nodeWorker();
+          if (this.disposed || Worker === null) return;
+          const buffers = () => ({ packA: heap.alloc(PACK_A_BYTES), tile: heap.alloc(TILE_BYTES) });
+          const lost = (reason: string) => new BackendError({ op: "matmul" }, `backend 'cpu' lost a worker thread: ${reason}`);
+          this.pool = new ThreadPool(heap, this.kernels.module("matmul", build), workers, buffers, Worker, lost);
+        })
+        .catch((error: unknown) => {
+          // Not loaded or not started: reported by the first product that would have been split (until
+          // then, and for smaller products, the calling thread computes alone).
+          this.poolError = error;
+        });
     }
   }
 
@@ -304,7 +324,12 @@ export class WasmMatmul {
       new Float32Array(this.heap.buffer, c, m * n).fill(0);
       return;
     }
-    const pool = this.pool !== null && m > MC && m * k * n >= THREADED_WORK ? this.pool : null;
+    const threaded = m > MC && m * k * n >= THREADED_WORK;
+    if (threaded && this.poolError !== null) {
+      const reason = this.poolError instanceof Error ? this.poolError.message : "unknown error";
+      throw new BackendError({ op: "matmul" }, `backend 'cpu' could not start its worker threads: ${reason}`);
+    }
+    const pool = threaded ? this.pool : null;
     for (let jc = 0; jc < n; jc += NC) {
       const nc = Math.min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {
@@ -321,6 +346,7 @@ export class WasmMatmul {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.pool?.dispose();
     this.pool = null;
   }

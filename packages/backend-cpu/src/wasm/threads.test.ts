@@ -24,6 +24,14 @@ describe("matmul on worker threads", () => {
     expect(() => cpu({ threads: 0 })).toThrow(/cpu \(argument 'threads'\): expected a positive integer or "auto", got 0/);
   });
 
+  it("starts no workers for a backend disposed before its thread pool has loaded", async () => {
+    const early = cpu({ kernels: "wasm", threads: 2 });
+    early.dispose();
+    await started(threaded); // long enough for a pool to have loaded and a worker to say ready
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(early.threads).toBe(1);
+  });
+
   const cases: [number[], number[], boolean, boolean, number[]][] = [
     [[250, 300], [300, 130], false, false, [250, 130]],
     [[300, 250], [300, 130], true, false, [250, 130]],

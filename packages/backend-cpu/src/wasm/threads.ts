@@ -1,5 +1,5 @@
-import { BackendError } from "@neurite/tensor-core";
 import type { Heap } from "./heap.js";
+import type { NodeWorker, WorkerConstructor } from "./thread-support.js";
 
 /**
  * Worker threads for the matmul: each worker instantiates the same compiled kernel module over the same
@@ -14,6 +14,9 @@ import type { Heap } from "./heap.js";
  *
  * The control block (Int32 words in the heap): 0 generation (bumped per task, −1 to stop), 1 workers done,
  * 2 threads in this task, 3–12 the task's shared arguments, 16 + i worker i ready.
+ *
+ * This module imports nothing at run time: it is loaded lazily (see WasmMatmul), and a bundler then gives it
+ * a chunk of its own instead of splitting the modules it would share with the rest of the backend.
  */
 
 const GENERATION = 0;
@@ -45,28 +48,6 @@ for (;;) {
 }
 `;
 
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: "error", listener: (error: unknown) => void): void;
-}
-
-type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
-
-/** Node's Worker class, or null outside Node (found without a static import, so bundles for browsers work). */
-function nodeWorker(): WorkerConstructor | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
-  const module = proc?.getBuiltinModule?.("node:worker_threads") as { Worker?: WorkerConstructor; isMainThread?: boolean } | undefined;
-  return module?.Worker ?? null;
-}
-
-/** How many threads this engine can run the kernels on, and if only one, why. */
-export function threadSupport(): { available: boolean; reason: string } {
-  if (typeof SharedArrayBuffer === "undefined") return { available: false, reason: "SharedArrayBuffer is unavailable (a browser page needs cross-origin isolation: COOP/COEP headers)" };
-  if (nodeWorker() === null) return { available: false, reason: "worker threads are started in Node only in this release" };
-  return { available: true, reason: "Node worker_threads over a shared Wasm memory" };
-}
-
 /** A row-block split of one product: `rows(…)` arguments shared by all threads. */
 export interface RowsTask {
   readonly a: number;
@@ -89,16 +70,18 @@ export class ThreadPool {
 
   /**
    * Starts `count` workers over `heap` (a shared one), each given its own packed-A buffer and tile scratch.
-   * `module` is the compiled matmul module (it exports `rows`).
+   * `module` is the compiled matmul module (it exports `rows`); `Worker` is Node's Worker class; `lost` makes
+   * the error `run` throws when a worker has failed.
    */
   constructor(
     private readonly heap: Heap,
     module: WebAssembly.Module,
     count: number,
     buffers: (index: number) => { packA: number; tile: number },
+    Worker: WorkerConstructor,
+    private readonly lost: (reason: string) => Error,
   ) {
-    const Worker = nodeWorker();
-    if (Worker === null || !heap.shared) throw new Error("ThreadPool needs Node worker_threads and a shared heap");
+    if (!heap.shared) throw new Error("ThreadPool needs a shared heap");
     this.controlOffset = heap.alloc(CONTROL_WORDS * 4);
     this.control = new Int32Array(heap.buffer, this.controlOffset, CONTROL_WORDS);
     this.control.fill(0);
@@ -140,7 +123,7 @@ export class ThreadPool {
     Atomics.notify(ctl, GENERATION);
     local(0, threads);
     for (let done = Atomics.load(ctl, DONE); done !== workers; done = Atomics.load(ctl, DONE)) {
-      if (this.failed !== null) throw new BackendError({ op: "matmul" }, `backend 'cpu' lost a worker thread: ${this.failed instanceof Error ? this.failed.message : "unknown error"}`);
+      if (this.failed !== null) throw this.lost(this.failed instanceof Error ? this.failed.message : "unknown error");
       Atomics.wait(ctl, DONE, done, 1000);
     }
   }
