@@ -92,6 +92,18 @@ describe("cross-entropies", () => {
     fromOneHot.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
   });
 
+  it("categoricalCrossEntropy with class indices (one weighted sum) equals the one-hot form for every reduction", () => {
+    const logits = tensor([[1, 2, 3], [0.5, -1, 2], [3, 0, -2]]);
+    const indices = tensor([2, 0, 1], { dtype: "int32" });
+    const oneHot = tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+    for (const reduction of ["mean", "sum", "none"] as const) {
+      const a = values(categoricalCrossEntropy(logits, indices, { reduction }));
+      const b = values(categoricalCrossEntropy(logits, oneHot, { reduction }));
+      expect(a.length).toBe(b.length);
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 5));
+    }
+  });
+
   it("categoricalCrossEntropy from probabilities", () => {
     expect(value(categoricalCrossEntropy(tensor([[0.7, 0.2, 0.1]]), tensor([[1, 0, 0]]), { fromLogits: false }))).toBeCloseTo(-Math.log(0.7), 6);
   });

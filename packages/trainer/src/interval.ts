@@ -251,9 +251,12 @@ function all(op: string, terms: readonly Term[]): Tensor {
 
 /** Whether a check's values (program inputs) let its input through, as `refused` decides on the host. */
 function passes(p: ProgramBuilder, check: Pick<InputCheck, "ranges" | "refusedWhen">, xs: readonly Expr[]): Expr {
-  const inside = check.ranges
-    .map(([low, high], i) => p.binary("logicalAnd", p.binary("greaterEqual", xs[i]!, low), p.binary("lessEqual", xs[i]!, high)))
-    .reduce((a, b) => p.binary("logicalAnd", a, b));
+  // An infinite bound is no comparison at all (and no constant an int32 value could not hold).
+  const tests = check.ranges.flatMap(([low, high], i) => [
+    ...(low === -Infinity ? [] : [p.binary("greaterEqual", xs[i]!, low)]),
+    ...(high === Infinity ? [] : [p.binary("lessEqual", xs[i]!, high)]),
+  ]);
+  const inside = tests.reduce((a, b) => p.binary("logicalAnd", a, b));
   return check.refusedWhen === "inside" ? p.unary("logicalNot", inside) : inside;
 }
 
