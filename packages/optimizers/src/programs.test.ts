@@ -1,6 +1,6 @@
 import { cpu } from "@neurite/backend-cpu";
 import { baseContractOnly, countingBackend } from "@neurite/backend-conformance";
-import { memory, randomNormal, scalar, setBackend, tensor, tidy, variable, type Backend, type Tensor } from "@neurite/tensor-core";
+import { constantsOf, memory, randomNormal, scalar, setBackend, tensor, tidy, variable, type Backend, type ElementwiseProgram, type OutputSpec, type Tensor, type TensorInfo } from "@neurite/tensor-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { adadelta, adagrad, adam, adamW, rmsprop, sgd, type Optimizer } from "./index.js";
 
@@ -202,5 +202,38 @@ describe("kernel calls of one step (backend-cpu)", () => {
     expect(counting.counts().reads).toBe(0);
     expect([...w.value.dataSync()]).toEqual([1, 2]);
     for (const t of [w, g, finite, optimizer]) t.dispose();
+  });
+});
+
+describe("compiled kernels are reused from step to step", () => {
+  it("Adam's programs keep their keys while the bias corrections and the learning rate change (constants are not in the key)", async () => {
+    const inner = cpu();
+    const seen: { key: string; constants: number[] }[] = [];
+    const recording = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name !== "elementwise") return Reflect.get(target, name, receiver) as unknown;
+        return (program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec) => {
+          seen.push({ key: program.key, constants: constantsOf(program) });
+          return inner.elementwise!(program, inputs, out);
+        };
+      },
+    });
+    await setBackend(recording);
+    const w = variable(tensor([1, 2, 3]), { name: "w" });
+    const optimizer = adam({ lr: 0.1 });
+    const g = tensor([0.5, -0.5, 0.25]);
+    const steps: (typeof seen)[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i === 2) optimizer.learningRate = 0.05;
+      seen.length = 0;
+      optimizer.step({ w }, { w: g });
+      steps.push([...seen]);
+    }
+    // Step 1 starts the moments (another structure); steps 2 and 3 run the same three kernels…
+    expect(steps[1]!.map((s) => s.key)).toEqual(steps[2]!.map((s) => s.key));
+    expect(steps[1]).toHaveLength(3);
+    // … with other constants: the parameter's program gets step 3's bias corrections and the new rate.
+    expect(steps[1]![2]!.constants).not.toEqual(steps[2]![2]!.constants);
+    for (const t of [w, g, optimizer]) t.dispose();
   });
 });
