@@ -19,8 +19,9 @@ export interface Skip {
  * `body` must build the same node sequence the tensor-op form of the rule runs, so both give the same bits.
  *
  * ```ts
- * // m ← β₁m + (1 − β₁)g, kept as it was where the guard is false
- * const m2 = updateProgram("adam", { m, g }, (p, x) => p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1)), { guard, old: m });
+ * const [m, g, guard] = [tensor([0.5, -1]), tensor([1, 2]), scalar(true)];
+ * // m ← β₁m + (1 − β₁)g, kept as it was where the guard is false: one kernel
+ * const next = updateProgram("momentum", { m, g }, (p, x) => p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1)), { guard, old: m });
  * ```
  */
 export function updateProgram<K extends string>(op: string, inputs: Readonly<Partial<Record<K, Tensor | undefined>>>, body: (p: ProgramBuilder, x: Values<K>) => Expr, skip?: Skip): Tensor {
