@@ -119,11 +119,13 @@ export class Interval {
     this.#healthy?.dispose();
     this.#healthy = null;
     if (records.length === 0) return { steps: 0, skipped: 0, sums: new Map(), seen: 0, failure: null };
-    // One vector of every part of every step: parts of one dtype concatenated, cast to float32, then joined.
+    // One vector of every part of every step: parts of one dtype concatenated, cast to float32 (float64 when a
+    // model trains in it, so a value the guard saw as finite reads back finite), then joined.
     const all = tidy(() => {
       const byDtype = new Map<string, Tensor[]>();
       for (const r of records) for (const p of r.parts) byDtype.set(p.dtype, [...(byDtype.get(p.dtype) ?? []), p]);
-      const joined = [...byDtype.values()].map((parts) => concat(parts, 0).cast("float32"));
+      const wide = byDtype.has("float64") ? "float64" : "float32";
+      const joined = [...byDtype.values()].map((parts) => concat(parts, 0).cast(wide));
       return keep(joined.length === 1 ? joined[0]!.clone() : concat(joined, 0));
     });
     // Where each record's part starts in `all`, in the same dtype-major order.
