@@ -88,7 +88,8 @@ type Named<T> = Readonly<Record<string, T>> | readonly T[];
  * The shared part of every gradient-descent optimizer: pairing parameters with gradients, clipping, weight
  * decay, parameter groups, the step count, and keeping per-parameter state alive across steps. A concrete
  * optimizer writes only `update`: given one parameter, its gradient and its slots, return the new value and
- * the new slots — a few lines of tensor ops (Adam is five).
+ * the new slots — one elementwise program per output with `updateProgram` (the built-in rules), or a few
+ * lines of tensor ops (the base class then applies a step's guard itself).
  */
 export abstract class Optimizer {
   /** Name used in errors and saved state: "sgd", "adam", … */

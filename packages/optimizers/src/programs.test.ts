@@ -2,7 +2,7 @@ import { cpu } from "@neurite/backend-cpu";
 import { baseContractOnly, countingBackend } from "@neurite/backend-conformance";
 import { constantsOf, memory, randomNormal, scalar, setBackend, tensor, tidy, variable, type Backend, type ElementwiseProgram, type OutputSpec, type Tensor, type TensorInfo } from "@neurite/tensor-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { adadelta, adagrad, adam, adamW, rmsprop, sgd, type Optimizer } from "./index.js";
+import { adadelta, adagrad, adam, adamW, rmsprop, Sgd, sgd, type Optimizer } from "./index.js";
 
 /**
  * Every update rule is one elementwise program per output. These tests hold the programs to the update
@@ -235,5 +235,25 @@ describe("compiled kernels are reused from step to step", () => {
     // … with other constants: the parameter's program gets step 3's bias corrections and the new rate.
     expect(steps[1]![2]!.constants).not.toEqual(steps[2]![2]!.constants);
     for (const t of [w, g, optimizer]) t.dispose();
+  });
+});
+
+describe("an optimizer written with tensor ops", () => {
+  it("is still guarded by the base class: a false guard keeps its value and slot", async () => {
+    await setBackend(cpu());
+    class HalfStep extends Sgd {
+      protected override update(value: Tensor, gradient: Tensor, slots: Record<string, Tensor> | undefined) {
+        const seen = (slots?.seen ?? gradient.mul(0)).add(1);
+        return { value: value.sub(gradient.mul(0.5)), slots: { seen } };
+      }
+    }
+    const w = variable(tensor([1, 2]), { name: "w" });
+    const optimizer = new HalfStep({ lr: 0.1 });
+    const g = tensor([1, 1]);
+    optimizer.step({ w }, { w: g }, { guard: scalar(true) });
+    optimizer.step({ w }, { w: g }, { guard: scalar(false) });
+    const state = optimizer.state();
+    expect([[...w.value.dataSync()], [...state.slots.w!.seen!.dataSync()], optimizer.iterations]).toEqual([[0.5, 1.5], [1, 1], 1]);
+    for (const t of [w, g, optimizer, ...Object.values(state.slots.w!)]) t.dispose();
   });
 });
