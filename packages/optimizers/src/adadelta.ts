@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { updateProgram, type Values } from "./program.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -37,8 +37,8 @@ export class Adadelta extends Optimizer {
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
     const { rho, epsilon } = this;
     type Name = "g" | "w" | "squareAvg" | "deltaAvg";
-    const g = (p: ProgramBuilder, x: Values<Name>): Expr => (weightDecay > 0 ? p.binary("add", x.g!, p.binary("mul", x.w!, weightDecay)) : x.g!);
-    const inputs = weightDecay > 0 ? { g: gradient, w: value } : { g: gradient };
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
+    const inputs = gradientInputs(value, gradient, weightDecay);
     const squareAvg = updateProgram(this.name, { ...inputs, squareAvg: slots?.squareAvg }, (p, x: Values<Name>) => {
       const gx = g(p, x);
       return p.binary("add", p.binary("mul", x.squareAvg ?? p.binary("mul", gx, 0), rho), p.binary("mul", p.binary("mul", gx, gx), 1 - rho));

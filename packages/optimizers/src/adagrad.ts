@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { updateProgram, type Values } from "./program.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -39,8 +39,8 @@ export class Adagrad extends Optimizer {
   /** The new sum G ← G + g² and the new value, one program each. */
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
     const { initialAccumulator, epsilon } = this;
-    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => (weightDecay > 0 ? p.binary("add", x.g!, p.binary("mul", x.w!, weightDecay)) : x.g!);
-    const inputs = weightDecay > 0 ? { g: gradient, w: value } : { g: gradient };
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
+    const inputs = gradientInputs(value, gradient, weightDecay);
     const sum = updateProgram(this.name, { ...inputs, sum: slots?.sum }, (p, x) => {
       const gx = g(p, x);
       const previous = x.sum ?? p.binary("add", p.binary("mul", gx, 0), initialAccumulator);

@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { updateProgram, type Values } from "./program.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdamOptions extends OptimizerOptions {
@@ -58,8 +58,8 @@ export class Adam extends Optimizer {
   ): Update {
     const op = this.name;
     const { beta1, beta2, epsilon } = this;
-    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => (decay > 0 ? p.binary("add", x.g!, p.binary("mul", x.w!, decay)) : x.g!);
-    const inputs = { g: gradient, ...(decay > 0 ? { w } : {}) };
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, decay);
+    const inputs = gradientInputs(w, gradient, decay);
     const m = updateProgram(op, { ...inputs, m: slots?.m }, (p, x) => {
       const gx = g(p, x);
       return p.binary("add", x.m === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.m, beta1), p.binary("mul", gx, 1 - beta1));

@@ -53,3 +53,21 @@ export function updateProgram<K extends string>(op: string, inputs: Readonly<Par
   }
   return runProgram(op, builder.build(result), tensors, { names });
 }
+
+/**
+ * The gradient an L2-decayed rule steps along, g + λW (as `gradient.add(value.mul(λ))` computes it), or g
+ * itself when λ is 0. `x` must hold `g`, and `w` when λ > 0 (see `gradientInputs`).
+ *
+ * ```ts
+ * const [w, g] = [tensor([1, 2]), tensor([0.5, 0.5])];
+ * const step = updateProgram("sgd", gradientInputs(w, g, 0.01), (p, x) => p.binary("mul", decayedGradient(p, x, 0.01), 0.1));
+ * ```
+ */
+export function decayedGradient(p: ProgramBuilder, x: Values<"g" | "w">, weightDecay: number): Expr {
+  return weightDecay > 0 ? p.binary("add", x.g!, p.binary("mul", x.w!, weightDecay)) : x.g!;
+}
+
+/** The inputs `decayedGradient` reads: the gradient as `g`, and the parameter as `w` when λ > 0. */
+export function gradientInputs(value: Tensor, gradient: Tensor, weightDecay: number): { g: Tensor; w?: Tensor } {
+  return weightDecay > 0 ? { g: gradient, w: value } : { g: gradient };
+}

@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { updateProgram, type Values } from "./program.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface RmspropOptions extends OptimizerOptions {
@@ -48,8 +48,8 @@ export class Rmsprop extends Optimizer {
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
     const { rho, epsilon, momentum, centered } = this;
     type Name = "g" | "w" | "squareAvg" | "gradAvg" | "buffer";
-    const g = (p: ProgramBuilder, x: Values<Name>): Expr => (weightDecay > 0 ? p.binary("add", x.g!, p.binary("mul", x.w!, weightDecay)) : x.g!);
-    const inputs = weightDecay > 0 ? { g: gradient, w: value } : { g: gradient };
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
+    const inputs = gradientInputs(value, gradient, weightDecay);
     // A slot's running average: (old, or g·0 at first)·ρ + f(g)·(1 − ρ).
     const average = (name: "squareAvg" | "gradAvg", of: (p: ProgramBuilder, g: Expr) => Expr): Tensor =>
       updateProgram(this.name, { ...inputs, [name]: slots?.[name] }, (p, x: Values<Name>) => {

@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { updateProgram, type Values } from "./program.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface SgdOptions extends OptimizerOptions {
@@ -44,12 +44,12 @@ export class Sgd extends Optimizer {
   /** The velocity (with momentum) and the new value, one program each. */
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
     const { momentum, nesterov } = this;
-    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => (weightDecay > 0 ? p.binary("add", x.g!, p.binary("mul", x.w!, weightDecay)) : x.g!);
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
     const inputs = { w: value, g: gradient };
     if (momentum === 0) {
       return { value: updateProgram(this.name, inputs, (p, x) => p.binary("sub", x.w!, p.binary("mul", g(p, x), lr)), { guard, old: value }), slots: {}, guarded: true };
     }
-    const velocity = updateProgram(this.name, { ...(weightDecay > 0 ? inputs : { g: gradient }), velocity: slots?.velocity }, (p, x) =>
+    const velocity = updateProgram(this.name, { ...gradientInputs(value, gradient, weightDecay), velocity: slots?.velocity }, (p, x) =>
       x.velocity === undefined ? g(p, x) : p.binary("add", p.binary("mul", x.velocity, momentum), g(p, x)),
     { guard, old: slots?.velocity ?? 0 });
     const next = updateProgram(this.name, { ...inputs, velocity }, (p, x) => {
