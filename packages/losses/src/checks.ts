@@ -1,13 +1,24 @@
-import { concat, keep, tidy, type NeuriteError, type Tensor } from "@neurite/tensor-core";
+import { keep, noGrad, type NeuriteError, type Tensor } from "@neurite/tensor-core";
 
 /**
- * A check of a loss's input values, computed on the device. `values` is a small float32 vector whose first
- * element is the violation — exactly 0 when the input is fine, anything else (a positive number, NaN) when it
- * is not — followed by the numbers `refuse` puts in its message (e.g. the smallest and largest label).
+ * A check of a loss's input values, computed on the device: a few scalars (`values`: a smallest and largest
+ * label, a row-sum error…) and the range each one must lie in. `refusedWhen: "outside"` (the default) refuses
+ * the input when any value lies outside its range — NaN included; `"inside"` when every value lies inside
+ * (the default mode of the categorical loss refuses rows that are already probabilities). Declared as data,
+ * so a training loop can fold the check into its own programs on the device, and read it when it reads
+ * anything else, while `refuse` turns the values read back into the error.
  */
 export interface InputCheck {
-  readonly values: Tensor;
+  readonly values: readonly Tensor[];
+  readonly ranges: readonly (readonly [low: number, high: number])[];
+  readonly refusedWhen: "outside" | "inside";
   readonly refuse: (values: readonly number[]) => NeuriteError;
+}
+
+/** Whether the values read back for `check` refuse its input. */
+export function refused(check: Pick<InputCheck, "ranges" | "refusedWhen">, values: readonly number[]): boolean {
+  const inside = check.ranges.every(([low, high], i) => values[i]! >= low && values[i]! <= high);
+  return check.refusedWhen === "inside" ? inside : !inside;
 }
 
 let collected: InputCheck[] | null = null;
@@ -29,7 +40,7 @@ export function deferInputChecks<T>(fn: () => T): { value: T; checks: InputCheck
   try {
     return { value: fn(), checks };
   } catch (error) {
-    for (const c of checks) c.values.dispose();
+    for (const c of checks) for (const t of c.values) t.dispose();
     throw error;
   } finally {
     collected = outer;
@@ -37,30 +48,31 @@ export function deferInputChecks<T>(fn: () => T): { value: T; checks: InputCheck
 }
 
 /**
- * Registers a check. Inside `deferInputChecks` it is collected; otherwise it is read now and throws when it
- * fails. A backend without synchronous reads (WebGPU) cannot be read inside a synchronous loss: there the
- * check runs only under `deferInputChecks`, which `fit` uses.
+ * Registers a check. Inside `deferInputChecks` it is collected (the caller then owns `check.values`);
+ * otherwise it is read now and throws when it fails. A backend without synchronous reads (WebGPU) cannot be
+ * read inside a synchronous loss: there the check runs only under `deferInputChecks`, which `fit` uses.
  */
-export function checkInput(parts: readonly Tensor[], refuse: InputCheck["refuse"]): void {
-  const values = tidy(() => keep(concat(parts.map((p) => p.cast("float32").reshape([1])), 0)));
+export function checkInput(check: Omit<InputCheck, "refusedWhen"> & { readonly refusedWhen?: InputCheck["refusedWhen"] }): void {
+  const full: InputCheck = { ...check, refusedWhen: check.refusedWhen ?? "outside", values: keep([...check.values]) };
   if (collected !== null) {
-    collected.push({ values, refuse });
+    collected.push(full);
     return;
   }
   try {
-    if (!values.backend.capabilities.syncRead) return;
-    const read = [...values.dataSync()];
-    if (read[0] !== 0) throw refuse(read);
+    if (!full.values.every((v) => v.backend.capabilities.syncRead)) return;
+    const read = full.values.map((v) => v.dataSync()[0]!);
+    if (refused(full, read)) throw full.refuse(read);
   } finally {
-    values.dispose();
+    for (const t of full.values) t.dispose();
   }
 }
 
-/** 0 when every value of `x` lies in [low, high], else how far outside (NaN for a NaN): one min and one max. */
-export function rangeViolation(x: Tensor, low: number, high: number): { violation: Tensor; min: Tensor; max: Tensor } {
-  const min = x.min().cast("float32");
-  const max = x.max().cast("float32");
-  return { violation: min.neg().add(low).maximum(0).add(max.sub(high).maximum(0)), min, max };
+/**
+ * The smallest and largest value of `x` as scalars (its dtype): one min and one max reduction. Unrecorded by
+ * autograd (a check needs no gradient), so the tape keeps nothing for it.
+ */
+export function extremes(x: Tensor): [min: Tensor, max: Tensor] {
+  return noGrad(() => [x.min(), x.max()]);
 }
 
 /** Formats a number for a message: a few significant digits. */

@@ -1,15 +1,18 @@
 import {
   ArgumentError,
+  arange,
   DTypeError,
   ShapeError,
   formatShape,
+  fuse,
   logSoftmax,
+  noGrad,
   oneHot,
   softplus,
   tidy,
   type Tensor,
 } from "@neurite/tensor-core";
-import { checkInput, rangeViolation, shown } from "./checks.js";
+import { checkInput, extremes, shown } from "./checks.js";
 import { expectFloatTargets, expectSameShape, reduce, sampleAxes, type LossOptions } from "./reduction.js";
 
 /** Options of the cross-entropies, which check the values they are given. */
@@ -24,10 +27,11 @@ export interface CrossEntropyOptions extends LossOptions {
 
 /** Labels (or one-hot/soft targets) must lie in [0, 1]; a label of 2 would give a plausible, wrong loss. */
 function checkLabels(op: string, labels: Tensor): void {
-  const { violation, min, max } = rangeViolation(labels, 0, 1);
-  checkInput([violation, min, max], ([, lo, hi]) =>
-    new ArgumentError({ op, argument: "labels" }, `expected labels in [0, 1] (a class's probability), got values from ${shown(lo!)} to ${shown(hi!)}`),
-  );
+  checkInput({
+    values: extremes(labels),
+    ranges: [[0, 1], [0, 1]],
+    refuse: ([lo, hi]) => new ArgumentError({ op, argument: "labels" }, `expected labels in [0, 1] (a class's probability), got values from ${shown(lo!)} to ${shown(hi!)}`),
+  });
 }
 
 export interface BinaryCrossEntropyOptions extends CrossEntropyOptions {
@@ -59,13 +63,15 @@ export function binaryCrossEntropy(probabilities: Tensor, labels: Tensor, option
   expectFloatTargets(op, probabilities, labels, "labels");
   return tidy(() => {
     if (options.validate !== false) {
-      const { violation, min, max } = rangeViolation(probabilities, 0, 1);
-      checkInput([violation, min, max], ([, lo, hi]) =>
-        new ArgumentError(
-          { op, argument: "probabilities" },
-          `expected probabilities in [0, 1], got values from ${shown(lo!)} to ${shown(hi!)}; these look like logits — use binaryCrossEntropyWithLogits for values before the sigmoid`,
-        ),
-      );
+      checkInput({
+        values: extremes(probabilities),
+        ranges: [[0, 1], [0, 1]],
+        refuse: ([lo, hi]) =>
+          new ArgumentError(
+            { op, argument: "probabilities" },
+            `expected probabilities in [0, 1], got values from ${shown(lo!)} to ${shown(hi!)}; these look like logits — use binaryCrossEntropyWithLogits for values before the sigmoid`,
+          ),
+      });
       checkLabels(op, labels);
     }
     const p = probabilities.clip(epsilon, 1 - epsilon);
@@ -146,13 +152,38 @@ export function categoricalCrossEntropy(predictions: Tensor, labels: Tensor, opt
       if (labels.dtype === "int32") checkClasses(op, labels, classes);
       else checkLabels(op, labels);
     }
-    const target = labels.dtype === "int32" ? oneHot(labels, classes, { dtype: predictions.dtype }) : labels;
     const logP = fromLogits ? logSoftmax(predictions, -1) : predictions.clip(epsilon, 1).log();
+    const reduction = options.reduction ?? "mean";
+    if (labels.dtype === "int32" && predictions.rank === 2 && labels.size > 0 && REDUCTIONS.includes(reduction)) {
+      return classIndexLoss(logP, labels, reduction);
+    }
+    const target = labels.dtype === "int32" ? oneHot(labels, classes, { dtype: predictions.dtype }) : labels;
     const perSample = target.mul(logP).sum(-1).neg();
     const flat = perSample.rank > 1 ? perSample.reshape([perSample.shape[0]!, -1]).mean(1) : perSample;
-    return reduce(op, flat, options.reduction ?? "mean");
+    return reduce(op, flat, reduction);
   });
 }
+
+/**
+ * −log p of each row's class, reduced, for `[batch, classes]` log-probabilities and int32 class indices: one
+ * weighted sum of `logP`, whose weights — −1/batch (for the mean) or −1 on each row's class, 0 elsewhere —
+ * are one program made outside the tape (labels have no gradient). The tape then sees one product and one
+ * sum: 3 kernels forward and 2 back, where a one-hot product, a row sum, a negation and a mean took 7 and 4.
+ */
+function classIndexLoss(logP: Tensor, labels: Tensor, reduction: "mean" | "sum" | "none"): Tensor {
+  const [rows, classes] = logP.shape as [number, number];
+  const weight = reduction === "mean" ? -1 / rows : -1;
+  const weights = noGrad(() =>
+    fuse("categoricalCrossEntropy", [labels.reshape([rows, 1]), arange(0, classes, 1, { dtype: "int32", backend: labels.backend })], (p, label, id) =>
+      p.where(p.binary("equal", label, id), p.constant(weight, logP.dtype), p.constant(0, logP.dtype)),
+    ),
+  );
+  const product = weights.mul(logP);
+  return reduction === "none" ? product.sum(-1) : product.sum();
+}
+
+/** The reductions the weighted-sum path computes; anything else goes to `reduce`, which refuses it by name. */
+const REDUCTIONS: readonly string[] = ["mean", "sum", "none"];
 
 /** How far a row sum may stray from 1 and still count as a probability distribution (float32 softmax rounding). */
 const ROW_SUM_TOLERANCE = 1e-3;
@@ -162,34 +193,48 @@ const ROW_SUM_TOLERANCE = 1e-3;
  * the default mode). One min, one max and one row sum.
  */
 function checkPredictions(op: string, predictions: Tensor, fromLogits: boolean): void {
-  const { violation, min, max } = rangeViolation(predictions, 0, 1);
-  const rowError = predictions.sum(-1).sub(1).abs().max().cast("float32");
+  // The largest distance of a row sum from 1, as one program and one max.
+  const rowError = noGrad(() => fuse("rowSumError", [predictions.sum(-1)], (p, s) => p.unary("abs", p.binary("sub", s, 1))).max());
   if (!fromLogits) {
-    const bad = violation.add(rowError.sub(ROW_SUM_TOLERANCE).maximum(0));
-    checkInput([bad, min, max, rowError], ([, lo, hi, row]) =>
-      new ArgumentError(
-        { op, argument: "predictions" },
-        `fromLogits: false expects probabilities (rows in [0, 1] summing to 1), got values from ${shown(lo!)} to ${shown(hi!)} and a row summing ${shown(row!)} away from 1; ` +
-          "these look like logits — leave fromLogits out (logits are the default)",
-      ),
-    );
+    checkInput({
+      values: [...extremes(predictions), rowError],
+      ranges: [
+        [0, 1],
+        [0, 1],
+        [0, ROW_SUM_TOLERANCE],
+      ],
+      refuse: ([lo, hi, row]) =>
+        new ArgumentError(
+          { op, argument: "predictions" },
+          `fromLogits: false expects probabilities (rows in [0, 1] summing to 1), got values from ${shown(lo!)} to ${shown(hi!)} and a row summing ${shown(row!)} away from 1; ` +
+            "these look like logits — leave fromLogits out (logits are the default)",
+        ),
+    });
     return;
   }
-  // A logit row can lie in [0, 1] and sum to 1 only by accident; every row doing so is a softmax output.
-  const looksLikeProbabilities = violation.equal(0).logicalAnd(rowError.lessEqual(ROW_SUM_TOLERANCE)).cast("float32");
-  checkInput([looksLikeProbabilities], () =>
-    new ArgumentError(
-      { op, argument: "predictions" },
-      "expected logits (the values before the softmax, the default), got rows in [0, 1] that sum to 1 — probabilities; pass fromLogits: false, or drop the final softmax",
-    ),
-  );
+  // A logit row can lie in [0, 1] and sum to 1 only by accident; every row doing so is a softmax output. Rows
+  // of values ≥ 0 that sum to 1 have no value above 1 (+ the tolerance), so the largest value is not needed.
+  checkInput({
+    values: [noGrad(() => predictions.min()), rowError],
+    ranges: [
+      [0, Infinity],
+      [0, ROW_SUM_TOLERANCE],
+    ],
+    refusedWhen: "inside",
+    refuse: () =>
+      new ArgumentError(
+        { op, argument: "predictions" },
+        "expected logits (the values before the softmax, the default), got rows in [0, 1] that sum to 1 — probabilities; pass fromLogits: false, or drop the final softmax",
+      ),
+  });
 }
 
 /** Class indices must lie in [0, classes): oneHot would turn any other into a row of zeros, a loss of 0. */
 function checkClasses(op: string, labels: Tensor, classes: number): void {
   if (labels.size === 0) return;
-  const { violation, min, max } = rangeViolation(labels, 0, classes - 1);
-  checkInput([violation, min, max], ([, lo, hi]) =>
-    new ArgumentError({ op, argument: "labels" }, `expected class indices in [0, ${classes}) for ${classes} classes, got indices from ${shown(lo!)} to ${shown(hi!)}`),
-  );
+  checkInput({
+    values: extremes(labels),
+    ranges: [[0, classes - 1], [0, classes - 1]],
+    refuse: ([lo, hi]) => new ArgumentError({ op, argument: "labels" }, `expected class indices in [0, ${classes}) for ${classes} classes, got indices from ${shown(lo!)} to ${shown(hi!)}`),
+  });
 }

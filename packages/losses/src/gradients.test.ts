@@ -51,6 +51,9 @@ describe("gradients pass gradcheck (float64 finite differences)", () => {
   it("categoricalCrossEntropy from logits and from probabilities", async () => {
     const classes = tensor([0, 2, 1, 2], { dtype: "int32" });
     expect((await gradcheck((z) => categoricalCrossEntropy(z, classes), [predictions()])).ok).toBe(true);
+    // Class indices are one weighted sum for every reduction.
+    expect((await gradcheck((z) => categoricalCrossEntropy(z, classes, { reduction: "sum" }), [predictions()])).ok).toBe(true);
+    expect((await gradcheck((z) => categoricalCrossEntropy(z, classes, { reduction: "none" }), [predictions()])).ok).toBe(true);
     const oneHot = tensor([[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]], f64);
     expect((await gradcheck((p) => categoricalCrossEntropy(p, oneHot, { fromLogits: false, validate: false }), [probabilities()])).ok).toBe(true);
   });

@@ -4,7 +4,7 @@
  */
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, categoricalCrossEntropy } from "./cross-entropy.js";
 export type { BinaryCrossEntropyOptions, CategoricalCrossEntropyOptions, CrossEntropyOptions } from "./cross-entropy.js";
-export { checkInput, deferInputChecks, type InputCheck } from "./checks.js";
+export { checkInput, deferInputChecks, refused, type InputCheck } from "./checks.js";
 export { binaryAccuracy, categoricalAccuracy, type BinaryAccuracyOptions } from "./metrics.js";
 export { type Loss, type LossOptions, type Reduction } from "./reduction.js";
 export { halfSumSquares, l2NormError, meanAbsoluteError, mse } from "./regression.js";

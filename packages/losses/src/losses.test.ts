@@ -9,6 +9,7 @@ import {
   categoricalAccuracy,
   categoricalCrossEntropy,
   deferInputChecks,
+  refused,
   halfSumSquares,
   l1,
   l2,
@@ -89,6 +90,18 @@ describe("cross-entropies", () => {
     fromIndices.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
     const fromOneHot = values(categoricalCrossEntropy(logits, tensor([[0, 0, 1], [0, 1, 0]]), { reduction: "none" }));
     fromOneHot.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+  });
+
+  it("categoricalCrossEntropy with class indices (one weighted sum) equals the one-hot form for every reduction", () => {
+    const logits = tensor([[1, 2, 3], [0.5, -1, 2], [3, 0, -2]]);
+    const indices = tensor([2, 0, 1], { dtype: "int32" });
+    const oneHot = tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+    for (const reduction of ["mean", "sum", "none"] as const) {
+      const a = values(categoricalCrossEntropy(logits, indices, { reduction }));
+      const b = values(categoricalCrossEntropy(logits, oneHot, { reduction }));
+      expect(a.length).toBe(b.length);
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 5));
+    }
   });
 
   it("categoricalCrossEntropy from probabilities", () => {
@@ -224,11 +237,13 @@ describe("bad input", () => {
     const before = memory().tensors;
     const { value: loss, checks } = deferInputChecks(() => binaryCrossEntropy(tensor([1.5]), tensor([1])));
     expect(checks).toHaveLength(2);
-    const [probabilities, labels] = checks.map((c) => [...c.values.dataSync()]);
-    expect(probabilities).toEqual([0.5, 1.5, 1.5]);
-    expect(labels).toEqual([0, 1, 1]);
+    // Two scalars each (the smallest and largest value), read here instead of inside the loss.
+    const [probabilities, labels] = checks.map((c) => c.values.map((v) => v.dataSync()[0]!));
+    expect(probabilities).toEqual([1.5, 1.5]);
+    expect(labels).toEqual([1, 1]);
+    expect([refused(checks[0]!, probabilities!), refused(checks[1]!, labels!)]).toEqual([true, false]);
     expect(checks[0]!.refuse(probabilities!).message).toContain("use binaryCrossEntropyWithLogits");
-    for (const c of checks) c.values.dispose();
+    for (const c of checks) for (const v of c.values) v.dispose();
     loss.dispose();
     expect(memory().tensors).toBe(before + 2);
   });

@@ -1,5 +1,6 @@
-import type { Tensor } from "@neurite/tensor-core";
-import { Optimizer, type Hyper, type OptimizerOptions, type Slots } from "./optimizer.js";
+import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
+import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -35,11 +36,20 @@ export class Adagrad extends Optimizer {
     return slot === "sum" ? value.mul(0).add(this.initialAccumulator) : super.initialSlot(slot, value);
   }
 
-  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay }: Hyper): { value: Tensor; slots: Slots } {
-    const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
-    const previous = slots?.sum ?? g.mul(0).add(this.initialAccumulator);
-    const sum = previous.add(g.square());
-    return { value: value.sub(g.div(sum.sqrt().add(this.epsilon)).mul(lr)), slots: { sum } };
+  /** The new sum G ← G + g² and the new value, one program each. */
+  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
+    const { initialAccumulator, epsilon } = this;
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
+    const inputs = gradientInputs(value, gradient, weightDecay);
+    const sum = updateProgram(this.name, { ...inputs, sum: slots?.sum }, (p, x) => {
+      const gx = g(p, x);
+      const previous = x.sum ?? p.binary("add", p.binary("mul", gx, 0), initialAccumulator);
+      return p.binary("add", previous, p.binary("mul", gx, gx));
+    }, { guard, old: slots?.sum ?? initialAccumulator });
+    const next = updateProgram(this.name, { g: gradient, w: value, sum }, (p, x) =>
+      p.binary("sub", x.w!, p.binary("mul", p.binary("div", g(p, x), p.binary("add", p.unary("sqrt", x.sum!), epsilon)), lr)),
+    { guard, old: value });
+    return { value: next, slots: { sum }, guarded: true };
   }
 }
 

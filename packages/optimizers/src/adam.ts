@@ -1,5 +1,6 @@
-import { pow, type Tensor } from "@neurite/tensor-core";
-import { Optimizer, type Hyper, type OptimizerOptions, type Slots } from "./optimizer.js";
+import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
+import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdamOptions extends OptimizerOptions {
@@ -37,40 +38,54 @@ export class Adam extends Optimizer {
     checkRange(this.name, "epsilon", this.epsilon, { min: 0, minExclusive: true });
   }
 
-  /** The Adam step direction m̂ / (√v̂ + ε) and the new moments. */
-  protected adamStep(gradient: Tensor, slots: Slots | undefined, t: number | Tensor): { direction: Tensor; slots: Slots } {
-    const m = (slots?.m === undefined ? gradient.mul(0) : slots.m.mul(this.beta1)).add(gradient.mul(1 - this.beta1));
-    const v = (slots?.v === undefined ? gradient.mul(0) : slots.v.mul(this.beta2)).add(gradient.square().mul(1 - this.beta2));
-    const [c1, c2] = this.#corrections(t, m.dtype);
-    const mHat = m.div(c1);
-    const vHat = v.div(c2);
-    return { direction: mHat.div(vHat.sqrt().add(this.epsilon)), slots: { m, v } };
-  }
-
   protected override slotNames(): readonly string[] {
     return ["m", "v"];
   }
 
-  /** The last step's device-side corrections, shared by all its parameters (they live in that step's scope). */
-  #cached: { readonly t: Tensor; readonly dtype: string; readonly corrections: readonly [Tensor, Tensor] } | null = null;
-
   /**
-   * The bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ: numbers, or — while the step count is on the device (after
-   * guarded steps) — scalars computed once per step and dtype, not once per parameter.
+   * The new moments m ← β₁m + (1 − β₁)g and v ← β₂v + (1 − β₂)g², one program each (with weight decay the
+   * L2 term is added to g inside them), and the parameter's new value from `value(p, w, direction)`, a third
+   * program whose direction m̂ / (√v̂ + ε) reads the new moments and the bias corrections 1 − βᵗ — constants,
+   * or computed in the program from the device's step count after guarded steps.
    */
-  #corrections(t: number | Tensor, dtype: Tensor["dtype"]): readonly [number | Tensor, number | Tensor] {
-    if (typeof t === "number") return [1 - this.beta1 ** t, 1 - this.beta2 ** t];
-    if (this.#cached?.t === t && this.#cached.dtype === dtype) return this.#cached.corrections;
-    const step = t.cast(dtype);
-    const corrections = [pow(this.beta1, step).neg().add(1), pow(this.beta2, step).neg().add(1)] as const;
-    this.#cached = { t, dtype, corrections };
-    return corrections;
+  protected adamUpdate(
+    w: Tensor,
+    gradient: Tensor,
+    slots: Slots | undefined,
+    { t, guard }: Hyper,
+    decay: number,
+    value: (p: ProgramBuilder, w: Expr, direction: Expr) => Expr,
+  ): Update {
+    const op = this.name;
+    const { beta1, beta2, epsilon } = this;
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, decay);
+    const inputs = gradientInputs(w, gradient, decay);
+    const m = updateProgram(op, { ...inputs, m: slots?.m }, (p, x) => {
+      const gx = g(p, x);
+      return p.binary("add", x.m === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.m, beta1), p.binary("mul", gx, 1 - beta1));
+    }, { guard, old: slots?.m ?? 0 });
+    const v = updateProgram(op, { ...inputs, v: slots?.v }, (p, x) => {
+      const gx = g(p, x);
+      return p.binary("add", x.v === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.v, beta2), p.binary("mul", p.binary("mul", gx, gx), 1 - beta2));
+    }, { guard, old: slots?.v ?? 0 });
+    const step = updateProgram(op, { w, m, v, ...(typeof t === "number" ? {} : { t }) }, (p, x) => {
+      let c1: Expr | number = typeof t === "number" ? 1 - beta1 ** t : 0;
+      let c2: Expr | number = typeof t === "number" ? 1 - beta2 ** t : 0;
+      if (x.t !== undefined) {
+        const tx = p.cast(x.t, w.dtype);
+        c1 = p.binary("add", p.unary("neg", p.binary("pow", beta1, tx)), 1);
+        c2 = p.binary("add", p.unary("neg", p.binary("pow", beta2, tx)), 1);
+      }
+      const mHat = p.binary("div", x.m!, c1);
+      const vHat = p.binary("div", x.v!, c2);
+      return value(p, x.w!, p.binary("div", mHat, p.binary("add", p.unary("sqrt", vHat), epsilon)));
+    }, { guard, old: w });
+    return { value: step, slots: { m, v }, guarded: true };
   }
 
-  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, t }: Hyper): { value: Tensor; slots: Slots } {
-    const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
-    const step = this.adamStep(g, slots, t);
-    return { value: value.sub(step.direction.mul(lr)), slots: step.slots };
+  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, hyper: Hyper): Update {
+    const { lr } = hyper;
+    return this.adamUpdate(value, gradient, slots, hyper, hyper.weightDecay, (p, w, direction) => p.binary("sub", w, p.binary("mul", direction, lr)));
   }
 }
 
@@ -86,10 +101,11 @@ export class AdamW extends Adam {
     this.validateAdam();
   }
 
-  protected override update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, t }: Hyper): { value: Tensor; slots: Slots } {
-    const step = this.adamStep(gradient, slots, t);
-    const decayed = weightDecay > 0 ? value.mul(1 - lr * weightDecay) : value;
-    return { value: decayed.sub(step.direction.mul(lr)), slots: step.slots };
+  protected override update(value: Tensor, gradient: Tensor, slots: Slots | undefined, hyper: Hyper): Update {
+    const { lr, weightDecay } = hyper;
+    return this.adamUpdate(value, gradient, slots, hyper, 0, (p, w, direction) =>
+      p.binary("sub", weightDecay > 0 ? p.binary("mul", w, 1 - lr * weightDecay) : w, p.binary("mul", direction, lr)),
+    );
   }
 }
 

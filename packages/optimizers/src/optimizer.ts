@@ -13,6 +13,7 @@ import {
   zerosLike,
 } from "@neurite/tensor-core";
 import { clipByGlobalNorm, clipByValue } from "./clipping.js";
+import { updateProgram } from "./program.js";
 import { checkRange, describeValue } from "./validate.js";
 
 /** Hyper-parameters for the parameters whose names `match`; unset fields fall back to the optimizer's. */
@@ -41,11 +42,24 @@ export interface Hyper {
   readonly lr: number;
   readonly weightDecay: number;
   /**
-   * The step number, 1 on the first step. A float32 scalar tensor while guarded steps (see `StepOptions`)
+   * The step number, 1 on the first step. An int32 scalar tensor while guarded steps (see `StepOptions`)
    * are still counted on the device, so an update that uses it (Adam's bias correction) stays exact without
    * a read.
    */
   readonly t: number | Tensor;
+  /**
+   * The step's guard (see `StepOptions`), if any. A rule that applies it itself — each output ending in
+   * `where(guard, new, old)` inside its own program — says so by returning `guarded: true`; otherwise the
+   * base class applies it with one `where` per output.
+   */
+  readonly guard?: Tensor;
+}
+
+/** What `update` returns: the new value and slots, and whether they already honour the step's guard. */
+export interface Update {
+  readonly value: Tensor;
+  readonly slots: Slots;
+  readonly guarded?: boolean;
 }
 
 /** Options of one `step`. */
@@ -74,15 +88,16 @@ type Named<T> = Readonly<Record<string, T>> | readonly T[];
  * The shared part of every gradient-descent optimizer: pairing parameters with gradients, clipping, weight
  * decay, parameter groups, the step count, and keeping per-parameter state alive across steps. A concrete
  * optimizer writes only `update`: given one parameter, its gradient and its slots, return the new value and
- * the new slots — a few lines of tensor ops (Adam is five).
+ * the new slots — one elementwise program per output with `updateProgram` (the built-in rules), or a few
+ * lines of tensor ops (the base class then applies a step's guard itself).
  */
 export abstract class Optimizer {
   /** Name used in errors and saved state: "sgd", "adam", … */
   abstract readonly name: string;
-  /** Steps known on the host; guarded steps since the last read are counted in `#pending` on the device. */
+  /** Steps known on the host; after guarded steps the count is `#next` on the device instead. */
   #iterations = 0;
-  /** Guarded steps that went through since the count was last read: a float32 scalar, or null. */
-  #pending: Tensor | null = null;
+  /** After guarded steps, the number of the next step (steps taken + 1) as an int32 scalar; else null. */
+  #next: Tensor | null = null;
   #lr: number;
   protected readonly options: OptimizerOptions;
   readonly #slots = new Map<string, Slots>();
@@ -110,11 +125,11 @@ export abstract class Optimizer {
    * (synchronously, so on WebGPU `await settle()` first).
    */
   get iterations(): number {
-    if (this.#pending !== null) {
-      if (!this.#pending.backend.capabilities.syncRead) {
-        throw new BackendError({ op: `${this.name}.iterations` }, `guarded steps are counted on backend '${this.#pending.backend.name}', which reads asynchronously; await optimizer.settle() first`);
+    if (this.#next !== null) {
+      if (!this.#next.backend.capabilities.syncRead) {
+        throw new BackendError({ op: `${this.name}.iterations` }, `guarded steps are counted on backend '${this.#next.backend.name}', which reads asynchronously; await optimizer.settle() first`);
       }
-      this.#fold(this.#pending.dataSync()[0]!);
+      this.#fold(this.#next.dataSync()[0]!);
     }
     return this.#iterations;
   }
@@ -128,22 +143,22 @@ export abstract class Optimizer {
 
   /** Reads back the step count of guarded steps (one read; nothing to do after unguarded steps). */
   async settle(): Promise<number> {
-    if (this.#pending !== null) {
-      const pending = this.#pending;
-      const accepted = (await pending.data())[0]!;
-      if (this.#pending === pending) this.#fold(accepted);
+    if (this.#next !== null) {
+      const next = this.#next;
+      const value = (await next.data())[0]!;
+      if (this.#next === next) this.#fold(value);
     }
     return this.#iterations;
   }
 
-  #fold(accepted: number): void {
-    this.#iterations += Math.round(accepted);
+  #fold(next: number): void {
+    this.#iterations = next - 1;
     this.#dropPending();
   }
 
   #dropPending(): void {
-    this.#pending?.dispose();
-    this.#pending = null;
+    this.#next?.dispose();
+    this.#next = null;
   }
 
   get learningRate(): number {
@@ -156,7 +171,7 @@ export abstract class Optimizer {
   }
 
   /** New value and slots for one parameter. Runs inside a scope: return fresh tensors, dispose nothing. */
-  protected abstract update(value: Tensor, gradient: Tensor, slots: Slots | undefined, hyper: Hyper): { value: Tensor; slots: Slots };
+  protected abstract update(value: Tensor, gradient: Tensor, slots: Slots | undefined, hyper: Hyper): Update;
 
   /**
    * One update of every trainable variable that has a gradient. Parameters and gradients are matched by key
@@ -177,14 +192,16 @@ export abstract class Optimizer {
     const pairs = this.pair(parameters, gradients);
     const guard = options.guard;
     if (guard !== undefined) checkGuard(`${this.name}.step`, guard);
-    const t: number | Tensor = this.#pending === null ? this.#iterations + 1 : this.#pending.add(this.#iterations + 1);
+    // The step number is a constant, or (after guarded steps) the device counter itself: no kernel for it.
+    const t: number | Tensor = this.#next ?? this.#iterations + 1;
     // Every new value and slot is computed (and kept by the scope's return) before anything is written.
     const results = tidy(() => {
       const grads = this.clip(pairs.map((p) => p.gradient));
       return pairs.map(({ name, variable }, i) => {
         const previous = this.#slots.get(name);
-        let { value, slots } = this.update(variable.value, grads[i]!, previous, { ...this.hyper(name), t });
-        if (guard !== undefined) {
+        const update = this.update(variable.value, grads[i]!, previous, { ...this.hyper(name), t, ...(guard === undefined ? {} : { guard }) });
+        let { value, slots } = update;
+        if (guard !== undefined && update.guarded !== true) {
           value = where(guard, value, variable.value);
           slots = Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, where(guard, v, previous?.[k] ?? this.initialSlot(k, variable.value))]));
         }
@@ -192,7 +209,6 @@ export abstract class Optimizer {
         return { value: value.clone(), slots: Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.clone()])) };
       });
     });
-    if (t instanceof Tensor) t.dispose();
     // Nothing below can fail: the shapes and dtypes were checked, the values are computed.
     results.forEach(({ value, slots }, i) => {
       const { name, variable } = pairs[i]!;
@@ -200,11 +216,17 @@ export abstract class Optimizer {
       value.dispose();
       this.replaceSlots(name, slots);
     });
-    if (guard === undefined) {
+    const previous = this.#next;
+    if (guard === undefined && previous === null) {
       this.#iterations++;
     } else {
-      const previous = this.#pending;
-      this.#pending = tidy(() => keep(previous === null ? guard.cast("float32") : previous.add(guard.cast("float32"))));
+      // One program: next step number = previous one + (1 where the guard let this step through).
+      const base = this.#iterations + 1;
+      this.#next = keep(
+        updateProgram(`${this.name}.step`, { next: previous ?? undefined, guard }, (p, x) =>
+          p.binary("add", x.next ?? p.constant(base, "int32"), x.guard === undefined ? 1 : p.cast(x.guard, "int32")),
+        ),
+      );
       previous?.dispose();
     }
   }

@@ -1,5 +1,6 @@
-import type { Tensor } from "@neurite/tensor-core";
-import { Optimizer, type Hyper, type OptimizerOptions, type Slots } from "./optimizer.js";
+import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
+import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface RmspropOptions extends OptimizerOptions {
@@ -40,22 +41,40 @@ export class Rmsprop extends Optimizer {
     return ["squareAvg", ...(this.centered ? ["gradAvg"] : []), ...(this.momentum === 0 ? [] : ["buffer"])];
   }
 
-  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay }: Hyper): { value: Tensor; slots: Slots } {
-    const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
-    const zero = g.mul(0);
-    const squareAvg = (slots?.squareAvg ?? zero).mul(this.rho).add(g.square().mul(1 - this.rho));
+  /**
+   * One program per output: the running averages, then the momentum buffer (if any) and the new value, which
+   * recompute the scaled gradient g / (√variance + ε) from the new averages.
+   */
+  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
+    const { rho, epsilon, momentum, centered } = this;
+    type Name = "g" | "w" | "squareAvg" | "gradAvg" | "buffer";
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
+    const inputs = gradientInputs(value, gradient, weightDecay);
+    // A slot's running average: (old, or g·0 at first)·ρ + f(g)·(1 − ρ).
+    const average = (name: "squareAvg" | "gradAvg", of: (p: ProgramBuilder, g: Expr) => Expr): Tensor =>
+      updateProgram(this.name, { ...inputs, [name]: slots?.[name] }, (p, x: Values<Name>) => {
+        const gx = g(p, x);
+        return p.binary("add", p.binary("mul", x[name] ?? p.binary("mul", gx, 0), rho), p.binary("mul", of(p, gx), 1 - rho));
+      }, { guard, old: slots?.[name] ?? 0 });
+    const squareAvg = average("squareAvg", (p, gx) => p.binary("mul", gx, gx));
     const next: Slots = { squareAvg };
-    let variance = squareAvg;
-    if (this.centered) {
-      const gradAvg = (slots?.gradAvg ?? zero).mul(this.rho).add(g.mul(1 - this.rho));
-      next.gradAvg = gradAvg;
-      variance = squareAvg.sub(gradAvg.square());
+    if (centered) next.gradAvg = average("gradAvg", (_p, gx) => gx);
+    const scaled = (p: ProgramBuilder, x: Values<Name>): Expr => {
+      const variance = x.gradAvg === undefined ? x.squareAvg! : p.binary("sub", x.squareAvg!, p.binary("mul", x.gradAvg, x.gradAvg));
+      return p.binary("div", g(p, x), p.binary("add", p.unary("sqrt", variance), epsilon));
+    };
+    const averages = { squareAvg, ...(centered ? { gradAvg: next.gradAvg } : {}) };
+    if (momentum === 0) {
+      const updated = updateProgram(this.name, { g: gradient, w: value, ...averages }, (p, x: Values<Name>) => p.binary("sub", x.w!, p.binary("mul", scaled(p, x), lr)), { guard, old: value });
+      return { value: updated, slots: next, guarded: true };
     }
-    const scaled = g.div(variance.sqrt().add(this.epsilon));
-    if (this.momentum === 0) return { value: value.sub(scaled.mul(lr)), slots: next };
-    const buffer = (slots?.buffer ?? zero).mul(this.momentum).add(scaled);
+    const buffer = updateProgram(this.name, { ...inputs, ...averages, buffer: slots?.buffer }, (p, x: Values<Name>) => {
+      const s = scaled(p, x);
+      return p.binary("add", p.binary("mul", x.buffer ?? p.binary("mul", g(p, x), 0), momentum), s);
+    }, { guard, old: slots?.buffer ?? 0 });
     next.buffer = buffer;
-    return { value: value.sub(buffer.mul(lr)), slots: next };
+    const updated = updateProgram(this.name, { w: value, buffer }, (p, x: Values<Name>) => p.binary("sub", x.w!, p.binary("mul", x.buffer!, lr)), { guard, old: value });
+    return { value: updated, slots: next, guarded: true };
   }
 }
 

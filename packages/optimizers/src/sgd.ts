@@ -1,5 +1,6 @@
-import type { Tensor } from "@neurite/tensor-core";
-import { Optimizer, type Hyper, type OptimizerOptions, type Slots } from "./optimizer.js";
+import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
+import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
+import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface SgdOptions extends OptimizerOptions {
@@ -40,12 +41,22 @@ export class Sgd extends Optimizer {
     return this.momentum === 0 ? [] : ["velocity"];
   }
 
-  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay }: Hyper): { value: Tensor; slots: Slots } {
-    const g = weightDecay > 0 ? gradient.add(value.mul(weightDecay)) : gradient;
-    if (this.momentum === 0) return { value: value.sub(g.mul(lr)), slots: {} };
-    const velocity = slots?.velocity === undefined ? g : slots.velocity.mul(this.momentum).add(g);
-    const direction = this.nesterov ? g.add(velocity.mul(this.momentum)) : velocity;
-    return { value: value.sub(direction.mul(lr)), slots: { velocity } };
+  /** The velocity (with momentum) and the new value, one program each. */
+  protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
+    const { momentum, nesterov } = this;
+    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
+    const inputs = { w: value, g: gradient };
+    if (momentum === 0) {
+      return { value: updateProgram(this.name, inputs, (p, x) => p.binary("sub", x.w!, p.binary("mul", g(p, x), lr)), { guard, old: value }), slots: {}, guarded: true };
+    }
+    const velocity = updateProgram(this.name, { ...gradientInputs(value, gradient, weightDecay), velocity: slots?.velocity }, (p, x) =>
+      x.velocity === undefined ? g(p, x) : p.binary("add", p.binary("mul", x.velocity, momentum), g(p, x)),
+    { guard, old: slots?.velocity ?? 0 });
+    const next = updateProgram(this.name, { ...inputs, velocity }, (p, x) => {
+      const direction = nesterov ? p.binary("add", g(p, x), p.binary("mul", x.velocity!, momentum)) : x.velocity!;
+      return p.binary("sub", x.w!, p.binary("mul", direction, lr));
+    }, { guard, old: value });
+    return { value: next, slots: { velocity }, guarded: true };
   }
 }
 

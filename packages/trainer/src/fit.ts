@@ -260,20 +260,17 @@ function trainStep(model: Module, x: Tensor, y: Tensor, options: FitOptions, int
   const { value: gradients, checks } = deferInputChecks(() => computeGradients(model, x, y, options.loss, options.regularizer));
   let guard: Tensor | undefined;
   let before: Record<string, Tensor> | null = null;
+  const metrics = new Map<string, Tensor>();
   try {
-    guard = interval.guard(epoch, step, gradients.loss, gradients.grads, checks);
+    for (const [name, metric] of Object.entries(options.metrics ?? {})) metrics.set(name, tidy(() => keep(metric(gradients.predictions, y))));
+    guard = interval.guard({ epoch, step, size }, gradients.loss, gradients.grads, metrics, checks);
     const parameters = trainable(model);
     before = options.minUpdate === undefined ? null : tidy(() => Object.fromEntries(Object.entries(parameters).map(([n, v]) => [n, keep(v.value.clone())])));
     options.optimizer.step(parameters, gradients.grads, { guard });
-    const stepGuard = guard;
-    tidy(() => {
-      const values = new Map<string, Tensor>([["loss", gradients.loss]]);
-      for (const [name, metric] of Object.entries(options.metrics ?? {})) values.set(name, metric(gradients.predictions, y));
-      interval.add(values, stepGuard, size);
-    });
     return before === null ? null : updateNorm(before, parameters);
   } finally {
-    for (const c of checks) if (!c.values.isDisposed) c.values.dispose();
+    for (const c of checks) for (const t of c.values) if (!t.isDisposed) t.dispose();
+    for (const t of metrics.values()) t.dispose();
     guard?.dispose();
     for (const t of Object.values(before ?? {})) t.dispose();
     gradients.dispose();

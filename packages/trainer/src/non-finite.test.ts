@@ -50,6 +50,19 @@ describe("non-finite gradients with a finite loss", () => {
     expect(optimizer.iterations).toBe(0);
   });
 
+  it("are found in the last of many parameters, where the guard is a chain of programs", async () => {
+    // Five layers: ten gradients, a loss and the loss's checks are more scalars than one program reads.
+    const model = sequential([1, 2, 3, 4].map((i) => dense(2, 2, { activation: "tanh", seed: i })).concat([dense(2, 1, { seed: 5 })]));
+    const before = weights(model);
+    // A NaN gradient for the last bias only: √(0·b) is 0 with the gradient ∞ · 0.
+    const loss: Loss = (p, y) => binaryCrossEntropy(p.sigmoid(), y).add(model.namedParameters()["4.bias"]!.value.mul(0).sqrt().sum());
+    const data = fromArrays([[0, 1], [1, 0], [1, 1], [0, 0]], [[1], [1], [0], [0]]);
+    const error = (await fit(model, data, { loss, optimizer: adam({ lr: 0.1 }), epochs: 1, batchSize: 2, shuffle: false }).catch((e: unknown) => e)) as TrainingError;
+    expect(error).toBeInstanceOf(TrainingError);
+    expect([error.epoch, error.step, error.parameter]).toEqual([0, 0, "4.bias"]);
+    expect(weights(model)).toEqual(before);
+  });
+
   it('with onNonFinite: "skip" leave weights, optimizer state and step count untouched', async () => {
     const { model, data } = exactFit();
     const optimizer = adam({ lr: 0.1 });

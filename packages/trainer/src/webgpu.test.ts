@@ -38,6 +38,21 @@ const weights = async (m: Module): Promise<number[][]> => Promise.all(Object.val
 const data = () => fromArrays(Array.from({ length: 16 }, (_, i) => [Math.sin(i), Math.cos(i)]), Array.from({ length: 16 }, (_, i) => [i % 2]));
 
 describe("fit on webgpu", () => {
+  it("trains the same weights as backend-cpu: the optimizer's and the guard's programs compute what they do there", async () => {
+    const run = async (): Promise<number[][]> => {
+      const model = sequential([dense(2, 4, { activation: "tanh", seed: 1 }), dense(4, 1, { seed: 2 })]);
+      await fit(model, data(), { loss: mse, optimizer: adam({ lr: 0.05 }), epochs: 3, batchSize: 4, shuffle: false, logEvery: 3 });
+      const values = await weights(model);
+      model.dispose();
+      return values;
+    };
+    await setBackend(reference);
+    const onCpu = await run();
+    await onGpu();
+    const gpu = await run();
+    gpu.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(onCpu[i]![j]!, 5)));
+  });
+
   it("trains with dropout and Adam through guarded steps, and leaks nothing", async () => {
     await onGpu();
     const model = sequential([dense(2, 8, { seed: 1, activation: "relu" }), dropout(0.2), dense(8, 1, { seed: 2 })]);

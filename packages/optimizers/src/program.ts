@@ -1,0 +1,73 @@
+import { ProgramBuilder, runProgram, type Expr, type Tensor } from "@neurite/tensor-core";
+
+/** The values an update program reads, by name; a slot that does not exist yet is left out. */
+export type Values<K extends string> = Readonly<Partial<Record<K, Expr | undefined>>>;
+
+/** What a guarded output falls back to where the guard is false: its previous tensor, or its starting value. */
+export interface Skip {
+  readonly guard: Tensor | undefined;
+  readonly old: Tensor | number;
+}
+
+/**
+ * One output of an update rule — a new slot or the new parameter — computed by one elementwise program over
+ * the named `inputs`: one kernel on a backend with the `elementwise` capability, its primitives elsewhere.
+ * Hyper-parameters are numbers in `body`, so they are program constants (a changed learning rate or bias
+ * correction reuses the compiled kernel: a program's cache key leaves constant values out). With a guard,
+ * the program ends in `where(guard, new, old)`, so a skipped step costs no extra kernel.
+ *
+ * `body` must build the same node sequence the tensor-op form of the rule runs, so both give the same bits.
+ *
+ * ```ts
+ * const [m, g, guard] = [tensor([0.5, -1]), tensor([1, 2]), scalar(true)];
+ * // m ← β₁m + (1 − β₁)g, kept as it was where the guard is false: one kernel
+ * const next = updateProgram("momentum", { m, g }, (p, x) => p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1)), { guard, old: m });
+ * ```
+ */
+export function updateProgram<K extends string>(op: string, inputs: Readonly<Partial<Record<K, Tensor | undefined>>>, body: (p: ProgramBuilder, x: Values<K>) => Expr, skip?: Skip): Tensor {
+  const tensors: Tensor[] = [];
+  const names: string[] = [];
+  const indexOf = (t: Tensor, name: string): number => {
+    // The same tensor under two names (SGD's first velocity is the gradient) is read once.
+    const seen = tensors.indexOf(t);
+    if (seen >= 0) return seen;
+    tensors.push(t);
+    names.push(name);
+    return tensors.length - 1;
+  };
+  const entries = (Object.entries(inputs) as [K, Tensor | undefined][]).filter((e): e is [K, Tensor] => e[1] !== undefined);
+  const slots = entries.map(([name, t]) => [name, indexOf(t, name)] as const);
+  const guard = skip?.guard;
+  const guardIndex = guard === undefined ? -1 : indexOf(guard, "guard");
+  const oldIndex = guard === undefined || typeof skip!.old === "number" ? -1 : indexOf(skip!.old, "old");
+  const builder = new ProgramBuilder(
+    op,
+    tensors.map((t) => t.dtype),
+  );
+  const values: Partial<Record<K, Expr | undefined>> = {};
+  for (const [name, i] of slots) values[name] = builder.input(i);
+  let result = body(builder, values);
+  if (guard !== undefined) {
+    const old = oldIndex >= 0 ? builder.input(oldIndex) : builder.constant(skip!.old as number, result.dtype);
+    result = builder.where(builder.input(guardIndex), result, old);
+  }
+  return runProgram(op, builder.build(result), tensors, { names });
+}
+
+/**
+ * The gradient an L2-decayed rule steps along, g + λW (as `gradient.add(value.mul(λ))` computes it), or g
+ * itself when λ is 0. `x` must hold `g`, and `w` when λ > 0 (see `gradientInputs`).
+ *
+ * ```ts
+ * const [w, g] = [tensor([1, 2]), tensor([0.5, 0.5])];
+ * const step = updateProgram("sgd", gradientInputs(w, g, 0.01), (p, x) => p.binary("mul", decayedGradient(p, x, 0.01), 0.1));
+ * ```
+ */
+export function decayedGradient(p: ProgramBuilder, x: Values<"g" | "w">, weightDecay: number): Expr {
+  return weightDecay > 0 ? p.binary("add", x.g!, p.binary("mul", x.w!, weightDecay)) : x.g!;
+}
+
+/** The inputs `decayedGradient` reads: the gradient as `g`, and the parameter as `w` when λ > 0. */
+export function gradientInputs(value: Tensor, gradient: Tensor, weightDecay: number): { g: Tensor; w?: Tensor } {
+  return weightDecay > 0 ? { g: gradient, w: value } : { g: gradient };
+}
