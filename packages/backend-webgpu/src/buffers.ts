@@ -154,7 +154,15 @@ export interface WebGpuMemory {
   readonly pooledBytes: number;
 }
 
-/** Tensor storage of one backend: GpuData handles over pooled buffers, with live counts. */
+/**
+ * Tensor storage of one backend: GpuData handles over pooled buffers, with live counts.
+ *
+ * With a `limit` (a `memoryBudget` the user set), a tensor that would take live storage past it is refused
+ * with a BackendError before anything is allocated. Live means not yet disposed: in a synchronous loop, a
+ * tensor nobody holds stays live until the collector's finalizers run, which happens only once the event
+ * loop turns. Refusing names that at the call that crossed the line; the device's own out-of-memory error
+ * would surface later, at a read, with values already wrong.
+ */
 export class Storage {
   private liveBuffers = 0;
   private liveBytes = 0;
@@ -162,6 +170,7 @@ export class Storage {
   constructor(
     private readonly pool: BufferPool,
     private readonly maxBindingBytes: number,
+    private readonly limit: number | null = null,
   ) {}
 
   /** A fresh handle for `size` elements; a size beyond what one binding can address is a clear error. */
@@ -172,6 +181,15 @@ export class Storage {
         { op },
         `a ${dtype} tensor of ${size} elements needs ${bytes} bytes, more than this device's maxStorageBufferBindingSize ` +
           `of ${this.maxBindingBytes} bytes; split the work into smaller tensors`,
+      );
+    }
+    if (this.limit !== null && this.liveBytes + sizeClass(bytes, this.maxBindingBytes) > this.limit) {
+      this.pool.trim();
+      throw new BackendError(
+        { op },
+        `a ${dtype} tensor of ${size} elements would take the live tensors' GPU memory past memoryBudget (${this.liveBytes} of ${this.limit} bytes ` +
+          "are held by tensors not yet disposed). In a synchronous loop, tensors nobody holds are freed only when the event loop turns: " +
+          "wrap the step in tidy(), dispose what you no longer need, or await between steps; or raise memoryBudget",
       );
     }
     const buffer = this.pool.acquire(bytes);
