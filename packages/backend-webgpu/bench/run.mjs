@@ -3,10 +3,12 @@
 //   pnpm --filter @neurite/backend-webgpu build && pnpm --filter @neurite/backend-webgpu bench
 //
 // Runs in Node through Dawn (the `webgpu` package); on a machine without a GPU, on SwiftShader, where the
-// numbers measure a CPU emulation: compare the ratios, not the times. Each case runs `warmup` iterations
-// (compiling pipelines, filling pools), then `iterations` timed ones, and reads the last result back so the
-// GPU work is inside the timing. Plain JavaScript: tfjs-core ships its own @webgpu/types, whose globals would
-// clash with ours in a type-checked file.
+// numbers measure a CPU emulation: compare the ratios, not the times. Each case runs `warmup` iterations per
+// library (compiling pipelines, filling pools), then `rounds` rounds; a round times `iterations` iterations of
+// each library back to back (alternating which goes first) and gives one ratio, so a machine whose load
+// changes slows both sides of a ratio alike. Printed: median ms and the min / median / max of the ratios.
+// `--quick` runs fewer, `--only=<part of a case name>` one case. Plain JavaScript: tfjs-core ships its own
+// @webgpu/types, whose globals would clash with ours in a type-checked file.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
