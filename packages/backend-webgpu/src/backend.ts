@@ -91,12 +91,14 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
     this.pool = new BufferPool(device, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, maxBytes, MAX_IDLE_BYTES, (b) => {
       this.queue.retire(b);
     }, "neurite tensor");
-    this.storage = new Storage(this.pool, maxBytes);
-    const storage = this.storage;
     const budget = options.memoryBudget;
     if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) {
       throw new ArgumentError({ op: "webgpu", argument: "memoryBudget" }, `expected a positive number of bytes, got ${budget}`);
     }
+    // Only a budget the user chose refuses tensors: WebGPU does not tell how much memory the device has, so
+    // the default is a guess, good for trimming a cache and wrong for turning work away.
+    this.storage = new Storage(this.pool, maxBytes, budget ?? null);
+    const storage = this.storage;
     this.pool.budget = { bytes: options.memoryBudget ?? DEFAULT_BUDGET, live: () => storage.bytes };
     this.health.onOutOfMemory = () => this.pool.trim();
     this.readback = new Readback(device, this.queue, this.health, limits.maxBufferSize);

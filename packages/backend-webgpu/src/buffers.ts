@@ -18,6 +18,16 @@ export class GpuData {
 /** Bytes of one stored element: every dtype the backend declares takes one 32-bit word. */
 export const ELEMENT_BYTES = 4;
 
+const ids = new WeakMap<GPUBuffer, number>();
+let nextId = 0;
+
+/** A small number naming `buffer` for as long as it lives (in cache keys, and to order the pool's free lists). */
+export function bufferId(buffer: GPUBuffer): number {
+  let id = ids.get(buffer);
+  if (id === undefined) ids.set(buffer, (id = nextId++));
+  return id;
+}
+
 /** The smallest buffer: zero-size tensors still get a bindable buffer, so no kernel special-cases them. */
 const MIN_BYTES = 16;
 
@@ -42,6 +52,10 @@ export function sizeClass(bytes: number, maxBytes: number): number {
  * A pool of GPU buffers of one usage, by size class. Creating a GPU buffer costs a driver call and zeroing;
  * a released buffer is kept for the next request of its class instead. Buffers above `maxIdleBytes` of idle
  * storage are retired (destroyed once the commands that may still use them are submitted).
+ *
+ * A request gets the idle buffer of its class that was created first. The choice then depends only on which
+ * buffers are idle, not on the order they came back in, so a loop whose steps repeat settles at once into
+ * handing the same buffers to the same kernels every step — which is what lets bind groups be cached.
  */
 export class BufferPool {
   private readonly idle = new Map<number, GPUBuffer[]>();
@@ -106,7 +120,11 @@ export class BufferPool {
     }
     let list = this.idle.get(buffer.size);
     if (list === undefined) this.idle.set(buffer.size, (list = []));
-    list.push(buffer);
+    // Kept in descending id order, so `pop()` takes the oldest buffer.
+    const id = bufferId(buffer);
+    let at = list.length;
+    while (at > 0 && bufferId(list[at - 1]!) < id) at--;
+    list.splice(at, 0, buffer);
     this.idleBytes += buffer.size;
     this.idleCount++;
   }
@@ -136,7 +154,15 @@ export interface WebGpuMemory {
   readonly pooledBytes: number;
 }
 
-/** Tensor storage of one backend: GpuData handles over pooled buffers, with live counts. */
+/**
+ * Tensor storage of one backend: GpuData handles over pooled buffers, with live counts.
+ *
+ * With a `limit` (a `memoryBudget` the user set), a tensor that would take live storage past it is refused
+ * with a BackendError before anything is allocated. Live means not yet disposed: in a synchronous loop, a
+ * tensor nobody holds stays live until the collector's finalizers run, which happens only once the event
+ * loop turns. Refusing names that at the call that crossed the line; the device's own out-of-memory error
+ * would surface later, at a read, with values already wrong.
+ */
 export class Storage {
   private liveBuffers = 0;
   private liveBytes = 0;
@@ -144,6 +170,7 @@ export class Storage {
   constructor(
     private readonly pool: BufferPool,
     private readonly maxBindingBytes: number,
+    private readonly limit: number | null = null,
   ) {}
 
   /** A fresh handle for `size` elements; a size beyond what one binding can address is a clear error. */
@@ -154,6 +181,15 @@ export class Storage {
         { op },
         `a ${dtype} tensor of ${size} elements needs ${bytes} bytes, more than this device's maxStorageBufferBindingSize ` +
           `of ${this.maxBindingBytes} bytes; split the work into smaller tensors`,
+      );
+    }
+    if (this.limit !== null && this.liveBytes + sizeClass(bytes, this.maxBindingBytes) > this.limit) {
+      this.pool.trim();
+      throw new BackendError(
+        { op },
+        `a ${dtype} tensor of ${size} elements would take the live tensors' GPU memory past memoryBudget (${this.liveBytes} of ${this.limit} bytes ` +
+          "are held by tensors not yet disposed). In a synchronous loop, tensors nobody holds are freed only when the event loop turns: " +
+          "wrap the step in tidy(), dispose what you no longer need, or await between steps; or raise memoryBudget",
       );
     }
     const buffer = this.pool.acquire(bytes);

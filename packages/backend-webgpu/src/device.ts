@@ -21,8 +21,10 @@ export interface WebGpuOptions {
   readonly maxWorkgroupsPerDimension?: number;
   /**
    * GPU memory, in bytes, that tensor buffers — live ones plus the idle ones the pool keeps for reuse — should
-   * stay within (default 1 GiB). Past it, the pool gives idle buffers back before it creates new ones; an
-   * out-of-memory error from the device empties the pool too.
+   * stay within. Past it, the pool gives idle buffers back before it creates new ones; an out-of-memory error
+   * from the device empties the pool too. When you set it, it is also a hard limit: a tensor that would take
+   * the live (not yet disposed) tensors past it is refused with a `BackendError` at the op that asked for it.
+   * Without it, the pool trims at 1 GiB and live tensors are limited by the device alone.
    */
   readonly memoryBudget?: number;
 }

@@ -1,3 +1,4 @@
+import { BindGroupCache } from "./bind-groups.js";
 import { workgroupGrid } from "./dispatch.js";
 import { BufferUsage } from "./gpu-constants.js";
 import type { Compiled } from "./pipelines.js";
@@ -15,7 +16,8 @@ const MAX_BATCH = 64;
  * Sizes and strides reach the shaders through uniforms. They are staged on the CPU into one arena and written
  * with a single `writeBuffer` just before the batch is submitted; queue operations run in order, so the write
  * never disturbs the batch before it. Order within a batch is the order of recording, which is what makes it
- * safe for the pool to hand a buffer freed by one op to the next op of the same batch.
+ * safe for the pool to hand a buffer freed by one op to the next op of the same batch. The uniform binding
+ * takes its slot as a dynamic offset, so bind groups depend on the buffers alone and are cached.
  */
 export class CommandQueue {
   private encoder: GPUCommandEncoder | null = null;
@@ -27,6 +29,7 @@ export class CommandQueue {
   private flushScheduled = false;
   private retired: GPUBuffer[] = [];
   private readonly slotAlign: number;
+  readonly bindGroups: BindGroupCache;
 
   constructor(
     private readonly device: GPUDevice,
@@ -34,6 +37,7 @@ export class CommandQueue {
   ) {
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: "neurite uniforms" });
     this.slotAlign = device.limits.minUniformBufferOffsetAlignment;
+    this.bindGroups = new BindGroupCache(device, this.arena);
   }
 
   /**
@@ -42,19 +46,18 @@ export class CommandQueue {
    */
   dispatch(compiled: Compiled, buffers: readonly GPUBuffer[], params: readonly number[], workgroups: number): void {
     if (workgroups === 0) return;
-    const paramBytes = Math.max(16, Math.ceil((params.length * 4) / 16) * 16);
+    const paramBytes = compiled.uniformBytes;
+    if (params.length * 4 > paramBytes) throw new Error(`a kernel got ${params.length} uniform words for a block of ${paramBytes / 4}`);
     const slot = Math.ceil(paramBytes / this.slotAlign) * this.slotAlign;
     if (this.cursor + slot > ARENA_BYTES) this.flush();
     const offset = this.cursor;
     for (let i = 0; i < params.length; i++) this.stage[offset / 4 + i] = params[i]! >>> 0;
     this.cursor += slot;
 
-    const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
-    entries.push({ binding: buffers.length, resource: { buffer: this.arena, offset, size: paramBytes } });
-    const bindGroup = this.device.createBindGroup({ layout: compiled.layout, entries });
+    const bindGroup = this.bindGroups.get(compiled.layoutId, compiled.layout, buffers, paramBytes);
     const pass = this.computePass();
     pass.setPipeline(compiled.pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup, [offset]);
     const [x, y] = workgroupGrid(workgroups, this.maxWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);
     this.recorded();
@@ -122,7 +125,10 @@ export class CommandQueue {
   }
 
   private destroyRetired(): void {
-    for (const buffer of this.retired) buffer.destroy();
+    for (const buffer of this.retired) {
+      this.bindGroups.forget(buffer);
+      buffer.destroy();
+    }
     this.retired = [];
   }
 }

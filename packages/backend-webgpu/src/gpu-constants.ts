@@ -1,5 +1,5 @@
 /**
- * The numeric flags of WebGPU's `GPUBufferUsage` and `GPUMapMode`, fixed by the specification. Node's Dawn
+ * The numeric flags of WebGPU's `GPUBufferUsage`, `GPUShaderStage` and `GPUMapMode`, fixed by the specification. Node's Dawn
  * binding only defines the global objects after `Object.assign(globalThis, globals)`, so the backend uses
  * the numbers and never depends on globals being installed.
  */
@@ -12,3 +12,5 @@ export const BufferUsage = {
 } as const;
 
 export const MapMode = { READ: 0x0001 } as const;
+
+export const ShaderStage = { COMPUTE: 0x4 } as const;

@@ -1,6 +1,11 @@
-import { setBackend, tensor, zeros } from "@neurite/tensor-core";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { BackendError, setBackend, tensor, zeros, type Tensor } from "@neurite/tensor-core";
 import { describe, expect, it } from "vitest";
 import { gpuBackend } from "./testing/harness.js";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
 
 /** Memory pressure: the pool gives idle buffers back instead of growing past the backend's budget. */
 describe("the buffer pool under memory pressure", () => {
@@ -31,5 +36,49 @@ describe("the buffer pool under memory pressure", () => {
 
   it("refuses a budget that is not a positive number of bytes", async () => {
     await expect(gpuBackend({ memoryBudget: 0 })).rejects.toThrow("webgpu (argument 'memoryBudget'): expected a positive number of bytes, got 0");
+  });
+
+  it("refuses, in a synchronous loop, a tensor that would take live storage past a budget you set", async () => {
+    const budget = 1024 * 1024;
+    const gpu = await gpuBackend({ memoryBudget: budget });
+    try {
+      await setBackend(gpu);
+      const x = zeros([16 * 1024]); // 64 KiB; so is each result below
+      const live = gpu.memory().bytes;
+      // Results dropped without dispose: unreachable, but live until the collector's finalizers run, which
+      // they cannot while this loop holds the thread.
+      let made = 0;
+      const dropEvery = (): void => {
+        for (let i = 0; i < 64; i++) {
+          x.add(1);
+          made++;
+        }
+      };
+      let refused: unknown;
+      try {
+        dropEvery();
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(BackendError);
+      expect((refused as Error).message).toContain("past memoryBudget");
+      expect((refused as Error).message).toContain("tidy()");
+      expect(made).toBe(budget / 65536 - 1); // the first result that would not fit is the one refused
+      expect(gpu.memory().bytes).toBeLessThanOrEqual(budget);
+      expect(gpu.memory().pooledBuffers).toBe(0); // the pool gave its idle buffers back
+
+      // Once the loop yields, the finalizers free what nobody holds, and the work fits again.
+      for (let wait = 0; wait < 50 && gpu.memory().bytes > live; wait++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(gpu.memory().bytes).toBe(live);
+      const y: Tensor = x.add(2);
+      expect((await y.data())[0]).toBe(2);
+      y.dispose();
+      x.dispose();
+    } finally {
+      gpu.dispose();
+    }
   });
 });

@@ -146,6 +146,30 @@ describe("binary", () => {
     expect(await (await pair()).compare([x, y], (k, [a, b]) => k.binary("notEqual", a!, b!, out), EXACT)).toEqual([0, 1, 1, 0]);
   });
 
+  it("reads four elements at a time where the shapes allow it, and one at a time where they do not", async () => {
+    // [rows, width] times a row ([width]) and a column ([rows, 1]): widths and row counts that make the vec4
+    // kernel's periods powers of two (mask/shift), other multiples of 4 (modulo/division), and no vec4 at all.
+    const rand = seeded(11);
+    for (const [rows, width] of [
+      [8, 16],
+      [8, 12],
+      [5, 20],
+      [12, 8],
+      [6, 6],
+      [3, 5],
+      [16, 1],
+    ] as const) {
+      const x: Input = { values: randomValues(rand, rows * width), shape: [rows, width] };
+      const row: Input = { values: randomValues(rand, width), shape: [width] };
+      const column: Input = { values: randomValues(rand, rows), shape: [rows, 1] };
+      const out = { shape: [rows, width], dtype: "float32" } as const;
+      await (await pair()).compare([x, row], (k, [a, b]) => k.binary("mul", a!, b!, out), EXACT, `[${rows}, ${width}] · row`);
+      await (await pair()).compare([x, column], (k, [a, b]) => k.binary("sub", a!, b!, out), EXACT, `[${rows}, ${width}] − column`);
+      await (await pair()).compare([column, row], (k, [a, b]) => k.binary("add", a!, b!, out), EXACT, `column + row (strided)`);
+      await (await pair()).compare([x, { values: [2], shape: [] }], (k, [a, b]) => k.binary("maximum", a!, b!, out), EXACT, `[${rows}, ${width}] max scalar`);
+    }
+  });
+
   it("gives empty results for 0-size tensors", async () => {
     const got = await (await pair()).compare(
       [

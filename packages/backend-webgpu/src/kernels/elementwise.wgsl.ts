@@ -1,7 +1,7 @@
 import type { BinaryOp, FusedActivation, UnaryOp } from "@neurite/tensor-core";
 import type { KernelSource } from "../pipelines.js";
 import { helpers } from "./math.wgsl.js";
-import { bindings, coords, flatEntry, offset, u, type Scalar } from "./wgsl.js";
+import { bindings, coords, flatEntry, flatWorkgroups, ITEMS_PER_INVOCATION, offset, u, type Scalar } from "./wgsl.js";
 
 /**
  * Elementwise kernels, generated from op → WGSL expression tables. Every elementwise primitive (unary,
@@ -116,11 +116,13 @@ export function activationExpr(activation: FusedActivation, t: Scalar = "f32"): 
  * - `same`: at `i` (same shape as the output);
  * - `scalar`: element 0;
  * - `row`: at `i % period` (a trailing block repeated, such as a bias row over a batch);
+ * - `rowMask`: `row` with a power-of-two period, at `i & (period - 1)` (an integer division costs far more);
  * - `outer`: at `i / period` (each element repeated `period` times, such as a column over rows);
+ * - `outerShift`: `outer` with a power-of-two period, at `i >> log2(period)`;
  * - `strided`: at an offset from the output coordinates and the input's (broadcast) strides.
  * The first four need no coordinates, so they avoid the per-element divisions of `strided`.
  */
-export type Mode = "same" | "scalar" | "row" | "outer" | "strided";
+export type Mode = "same" | "scalar" | "row" | "rowMask" | "outer" | "outerShift" | "strided";
 
 export interface MapSpec {
   /** Names the expression in the pipeline key, e.g. `binary.add`. */
@@ -143,42 +145,73 @@ export function asFunction(name: string, params: readonly (readonly [string, Sca
   return `fn ${name}(${params.map(([n, t]) => `${n}: ${t}`).join(", ")}) -> ${result} { return ${body.expr}; }`;
 }
 
-const MODE_CODE: Readonly<Record<Mode, string>> = { same: "=", scalar: "1", row: "%", outer: "/", strided: "s" };
+const MODE_CODE: Readonly<Record<Mode, string>> = { same: "=", scalar: "1", row: "%", rowMask: "&", outer: "/", outerShift: ">", strided: "s" };
 
 export const MAP_WORKGROUP = 64;
+/** vec4 items per invocation of a vec4 map kernel (each is already four elements). */
+export const VEC4_ITEMS = 4;
+
+/** Workgroups a map kernel of `items` items needs. */
+export function mapWorkgroups(items: number, vec4: boolean): number {
+  return flatWorkgroups(items, MAP_WORKGROUP, vec4 ? VEC4_ITEMS : ITEMS_PER_INVOCATION);
+}
 
 /**
- * A map kernel. Uniform words: `[size, dims[rank], then per input: its period (row, outer) or its strides
+ * A map kernel. Uniform words: `[items, dims[rank], then per input: its period (row, outer) or its strides
  * (strided)]`; `rank` is 0 when no input is strided (then no coordinates are computed at all).
+ *
+ * With `vec4`, each item is four consecutive elements, loaded and stored as one `vec4` (the caller checks
+ * that the size and every period are multiples of 4 and that no input is strided; `items` and the periods
+ * are then counted in vec4s). The expression still runs per element, on the same scalar function, so both
+ * variants compute the same values; the wide loads and stores and a quarter of the invocations are what a
+ * GPU (and SwiftShader's per-invocation cost) reward.
  */
-export function mapKernel(spec: MapSpec, modes: readonly Mode[], rank: number): KernelSource {
+export function mapKernel(spec: MapSpec, modes: readonly Mode[], rank: number, vec4 = false): KernelSource {
   return {
-    key: `map:${spec.name}:${spec.inputs.join(",")}>${spec.output}:${modes.map((m) => MODE_CODE[m]).join("")}:r${rank}:k${spec.constants?.length ?? 0}`,
+    key: `map:${spec.name}:${spec.inputs.join(",")}>${spec.output}:${modes.map((m) => MODE_CODE[m]).join("")}:r${rank}:k${spec.constants?.length ?? 0}${vec4 ? ":v4" : ""}`,
     code: () => {
       let at = 1 + rank;
-      const reads = spec.inputs.map((_, k) => {
+      const wide = (k: number): boolean => vec4 && (modes[k] === "same" || modes[k] === "row" || modes[k] === "rowMask");
+      const reads = spec.inputs.map((t, k) => {
         const mode = modes[k]!;
         const word = at;
+        const splat = (index: string): string => (vec4 ? `vec4<${t}>(in${k}[${index}])` : `in${k}[${index}]`);
         switch (mode) {
           case "same":
             return `  let v${k} = in${k}[i];`;
           case "scalar":
-            return `  let v${k} = in${k}[0];`;
+            return `  let v${k} = ${splat("0")};`;
           case "row":
             at += 1;
             return `  let v${k} = in${k}[i % ${u(word)}];`;
+          case "rowMask":
+            at += 1;
+            return `  let v${k} = in${k}[i & ${u(word)}];`;
           case "outer":
             at += 1;
-            return `  let v${k} = in${k}[i / ${u(word)}];`;
+            return `  let v${k} = ${splat(`i / ${u(word)}`)};`;
+          case "outerShift":
+            at += 1;
+            return `  let v${k} = ${splat(`i >> ${u(word)}`)};`;
           case "strided":
+            if (vec4) throw new Error("a vec4 map kernel cannot read a strided input");
             at += rank;
             return `  let v${k} = in${k}[${offset(rank, word)}];`;
         }
       });
-      const constants = (spec.constants ?? []).map((t, j) => `  let k${j} = ${t === "u32" ? u(at + j) : `bitcast<${t}>(${u(at + j)})`};`);
+      const constantsAt = at;
+      const constants = (spec.constants ?? []).map((t, j) => `  let k${j} = ${t === "u32" ? u(constantsAt + j) : `bitcast<${t}>(${u(constantsAt + j)})`};`);
       at += constants.length;
-      const body = [`  if (i >= ${u(0)}) { return; }`, coords("i", rank, 1), ...reads, ...constants, spec.body ?? "", `  out[i] = ${spec.expr};`];
-      return [helpers(spec.helpers), spec.functions ?? "", bindings(spec.inputs, spec.output, at), flatEntry(MAP_WORKGROUP, body.join("\n"))].join("\n");
+      // The expression as a function of one element of each input, called once per element.
+      const params = spec.inputs.map((t, k) => `v${k}: ${t}`).join(", ");
+      const element = [`fn element_(${params}) -> ${spec.output} {`, ...constants, spec.body ?? "", `  return ${spec.expr};`, "}"].join("\n");
+      const call = vec4
+        ? `vec4<${spec.output}>(${["x", "y", "z", "w"].map((c) => `element_(${spec.inputs.map((_, k) => `v${k}.${c}`).join(", ")})`).join(", ")})`
+        : `element_(${spec.inputs.map((_, k) => `v${k}`).join(", ")})`;
+      const body = [`  if (i >= ${u(0)}) { return; }`, coords("i", rank, 1), ...reads, `  out[i] = ${call};`];
+      const inputTypes = spec.inputs.map((t, k) => (wide(k) ? `vec4<${t}>` : t));
+      const outputType = vec4 ? `vec4<${spec.output}>` : spec.output;
+      return [helpers(spec.helpers), spec.functions ?? "", bindings(inputTypes, outputType, at), element, flatEntry(MAP_WORKGROUP, body.join("\n"), vec4 ? VEC4_ITEMS : undefined)].join("\n");
     },
   };
 }

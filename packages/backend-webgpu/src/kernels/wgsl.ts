@@ -29,8 +29,8 @@ export function u(i: number): string {
   return `p.w[${i >> 2}].${"xyzw"[i & 3]!}`;
 }
 
-/** Declarations of the bindings: `in0…`, `out` and the uniform block `p` of `words` words. */
-export function bindings(inputs: readonly Scalar[], output: Scalar, words: number, outputAtomic = false): string {
+/** Declarations of the bindings: `in0…`, `out` and the uniform block `p` of `words` words. Element types are a Scalar or a vector of one. */
+export function bindings(inputs: readonly string[], output: string, words: number, outputAtomic = false): string {
   const lines = inputs.map((t, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${t}>;`);
   const outType = outputAtomic ? `atomic<${output}>` : output;
   lines.push(`@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<${outType}>;`);

@@ -1,6 +1,6 @@
 import { broadcastStrides, collapseAxes, sizeOf } from "@neurite/tensor-core";
 import type { BinaryOp, ElementwiseProgram, OutputSpec, UnaryOp } from "@neurite/tensor-core";
-import { asFunction, binaryExpr, castExpr, MAP_WORKGROUP, mapKernel, unaryExpr, type MapSpec, type Mode } from "../kernels/elementwise.wgsl.js";
+import { asFunction, binaryExpr, castExpr, mapKernel, mapWorkgroups, unaryExpr, type MapSpec, type Mode } from "../kernels/elementwise.wgsl.js";
 import { fillKernel, MOVE_WORKGROUP } from "../kernels/movement.wgsl.js";
 import { programSpec } from "../kernels/program.wgsl.js";
 import { flatWorkgroups, scalarOf } from "../kernels/wgsl.js";
@@ -34,17 +34,28 @@ export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: re
   });
   const strided = classified.some((c) => c.mode === "strided");
   const rank = strided ? walk.shape.length : 0;
-  const params = [size, ...(strided ? walk.shape : []), ...classified.flatMap((c) => c.words), ...constantWords];
+  // Four elements per item where every input lines up with whole vec4s of the output.
+  const vec4 = !strided && size % 4 === 0 && classified.every((c) => c.words.every((w) => w % 4 === 0));
+  const lanes = vec4 ? 4 : 1;
+  const items = size / lanes;
+  const modes = classified.map((c): { mode: Mode; words: number[] } => {
+    if (c.mode !== "row" && c.mode !== "outer") return c;
+    const period = c.words[0]! / lanes;
+    if ((period & (period - 1)) !== 0) return { mode: c.mode, words: [period] };
+    return c.mode === "row" ? { mode: "rowMask", words: [period - 1] } : { mode: "outerShift", words: [Math.log2(period)] };
+  });
+  const params = [items, ...(strided ? walk.shape : []), ...modes.flatMap((c) => c.words), ...constantWords];
   ctx.run(
     mapKernel(
       spec,
-      classified.map((c) => c.mode),
+      modes.map((c) => c.mode),
       rank,
+      vec4,
     ),
     inputs.map((x) => x.buffer),
     result.buffer,
     params,
-    flatWorkgroups(size, MAP_WORKGROUP),
+    mapWorkgroups(items, vec4),
   );
   return result;
 }
