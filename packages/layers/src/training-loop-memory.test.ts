@@ -72,10 +72,18 @@ function report(label: string, steps: number, r: { warm: Sample; half: Sample; e
 
 /** Idle pooled buffers once every unreachable tensor's finalizer has run and the queue is drained. */
 async function settledPool(backend: WebGpuBackend): Promise<number> {
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  await backend.sync();
-  return backend.memory().pooledBuffers;
+  // Finalizers run as tasks of their own, a few at a time on a busy machine: collect and yield until the
+  // count holds still (when it stops changing there is nothing unreachable left to return).
+  let previous = -1;
+  for (let round = 0; round < 20; round++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await backend.sync();
+    const pooled = backend.memory().pooledBuffers;
+    if (pooled === previous) return pooled;
+    previous = pooled;
+  }
+  return previous;
 }
 
 /** The device's object-creating calls, counted from now on (the backend calls the device's own methods). */
