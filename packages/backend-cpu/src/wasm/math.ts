@@ -12,15 +12,16 @@ export function splat(f: FunctionBuilder, value: number): FunctionBuilder {
 
 /**
  * eˣ on four lanes, after Cephes' expf: x = n·ln 2 + r with |r| ≤ ln2 / 2, eʳ by a degree-6 polynomial, 2ⁿ
- * by building the exponent bits. About 1 ulp in float32. Inputs above 88.72 give +∞, below −87.5 give 0 (the
- * true value there is under 1.2e-38), NaN stays NaN (min/max and the polynomial propagate it).
- * `t` must be three scratch v128 locals.
+ * as 2^⌊n/2⌋ · 2^⌈n/2⌉ built from exponent bits (both halves normal, so results near the top of the range
+ * stay finite and those below 2⁻¹²⁶ come out subnormal, rounded once). About 1 ulp in float32. Inputs above
+ * 88.72 give +∞, below −104 give 0 (the true value there rounds to 0), NaN stays NaN. `t` must be three
+ * scratch v128 locals.
  */
 export function emitExp(f: FunctionBuilder, x: number, t: readonly [number, number, number]): void {
   const [xc, fx, y] = t;
   // xc = clamp(x)
   f.get(x);
-  splat(f, -87.5).simd(SIMD.f32x4_max);
+  splat(f, -104).simd(SIMD.f32x4_max);
   splat(f, 88.72283).simd(SIMD.f32x4_min).set(xc);
   // fx = nearest(xc · log2 e)
   f.get(xc);
@@ -37,15 +38,18 @@ export function emitExp(f: FunctionBuilder, x: number, t: readonly [number, numb
   }
   f.get(xc).simd(SIMD.f32x4_mul).get(xc).simd(SIMD.f32x4_mul).get(xc).simd(SIMD.f32x4_add);
   splat(f, 1).simd(SIMD.f32x4_add).set(y);
-  // 2ⁿ as 2ⁿ⁻¹ · 2, so n = 128 (x near 88.72) still has a finite exponent field.
-  f.get(y).get(fx).simd(SIMD.i32x4_trunc_sat_f32x4_s).i32(126).simd(SIMD.i32x4_splat).simd(SIMD.i32x4_add).i32(23).simd(SIMD.i32x4_shl);
-  f.simd(SIMD.f32x4_mul);
-  splat(f, 2).simd(SIMD.f32x4_mul).set(y);
+  // n = fx as i32 (in fx's local from here on); y · 2^(n >> 1) · 2^(n − (n >> 1))
+  f.get(fx).simd(SIMD.i32x4_trunc_sat_f32x4_s).set(fx);
+  f.get(y).get(fx).i32(1).simd(SIMD.i32x4_shr_s).set(xc);
+  f.get(xc);
+  splatI32(f, 127).simd(SIMD.i32x4_add).i32(23).simd(SIMD.i32x4_shl).simd(SIMD.f32x4_mul);
+  f.get(fx).get(xc).simd(SIMD.i32x4_sub);
+  splatI32(f, 127).simd(SIMD.i32x4_add).i32(23).simd(SIMD.i32x4_shl).simd(SIMD.f32x4_mul).set(y);
   // Saturate: +∞ above the range, 0 below it.
   splat(f, Infinity).get(y).get(x);
   splat(f, 88.72283).simd(SIMD.f32x4_gt).simd(SIMD.v128_bitselect).set(y);
   splat(f, 0).get(y).get(x);
-  splat(f, -87.5).simd(SIMD.f32x4_lt).simd(SIMD.v128_bitselect);
+  splat(f, -104).simd(SIMD.f32x4_lt).simd(SIMD.v128_bitselect);
 }
 
 export type VectorActivation = "linear" | "relu" | "sigmoid" | "tanh";
@@ -79,4 +83,133 @@ export function emitActivation(f: FunctionBuilder, activation: VectorActivation,
       splat(f, 1).simd(SIMD.f32x4_add).simd(SIMD.f32x4_div).simd(SIMD.f32x4_sub);
       return;
   }
+}
+
+/** Pushes a v128 with every i32 lane `value`. */
+export function splatI32(f: FunctionBuilder, value: number): FunctionBuilder {
+  return f.i32(value | 0).simd(SIMD.i32x4_splat);
+}
+
+/** The smallest normal float32, 2⁻¹²⁶. */
+const MIN_NORMAL = 1.1754943508222875e-38;
+
+/**
+ * ln x on four lanes, after Cephes' logf: x = m·2ᵉ with m in [√½, √2), ln m = (m − 1) − (m − 1)²/2 + a
+ * degree-8 polynomial, plus e·ln 2 in two parts. About 1 ulp in float32. Subnormal inputs are scaled by 2²³
+ * first, so their exponent is right; 0 gives −∞ (−0 too), +∞ gives +∞, negatives and NaN give NaN.
+ * `t` must be three scratch v128 locals other than `x`.
+ */
+export function emitLog(f: FunctionBuilder, x: number, t: readonly [number, number, number]): void {
+  const [m, e, z] = t;
+  // m = x scaled into the normal range where it is subnormal
+  f.get(x);
+  splat(f, 2 ** 23).simd(SIMD.f32x4_mul).get(x).get(x);
+  splat(f, MIN_NORMAL).simd(SIMD.f32x4_lt).simd(SIMD.v128_bitselect).set(m);
+  // e = (exponent field − 126), minus 23 where the input was scaled
+  f.get(m).i32(23).simd(SIMD.i32x4_shr_u);
+  splatI32(f, 126).simd(SIMD.i32x4_sub).simd(SIMD.f32x4_convert_i32x4_s);
+  f.get(x);
+  splat(f, MIN_NORMAL).simd(SIMD.f32x4_lt);
+  splat(f, 23).simd(SIMD.v128_and).simd(SIMD.f32x4_sub).set(e);
+  // m = mantissa in [0.5, 1)
+  f.get(m);
+  splatI32(f, 0x007fffff).simd(SIMD.v128_and);
+  splatI32(f, 0x3f000000).simd(SIMD.v128_or).set(m);
+  // below √½: e −= 1 and m = 2m − 1; otherwise m = m − 1
+  f.get(m);
+  splat(f, Math.SQRT1_2).simd(SIMD.f32x4_lt).set(z);
+  f.get(e).get(z);
+  splat(f, 1).simd(SIMD.v128_and).simd(SIMD.f32x4_sub).set(e);
+  f.get(m).get(m).get(z).simd(SIMD.v128_and).simd(SIMD.f32x4_add);
+  splat(f, 1).simd(SIMD.f32x4_sub).set(m);
+  // y = m·z·P(m), z = m²
+  f.get(m).get(m).simd(SIMD.f32x4_mul).set(z);
+  splat(f, 7.0376836292e-2);
+  for (const c of [-1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1]) {
+    f.get(m).simd(SIMD.f32x4_mul);
+    splat(f, c).simd(SIMD.f32x4_add);
+  }
+  f.get(m).simd(SIMD.f32x4_mul).get(z).simd(SIMD.f32x4_mul);
+  // y += e·(−2.12194440e−4) − z/2;  ln x = m + y + e·0.693359375
+  f.get(e);
+  splat(f, -2.1219444e-4).simd(SIMD.f32x4_mul).simd(SIMD.f32x4_add).get(z);
+  splat(f, -0.5).simd(SIMD.f32x4_mul).simd(SIMD.f32x4_add).get(m).simd(SIMD.f32x4_add).get(e);
+  splat(f, 0.693359375).simd(SIMD.f32x4_mul).simd(SIMD.f32x4_add).set(z);
+  // ±0 → −∞, +∞ → +∞, negative or NaN → NaN
+  splat(f, -Infinity).get(z).get(x);
+  splat(f, 0).simd(SIMD.f32x4_eq).simd(SIMD.v128_bitselect).set(z);
+  splat(f, Infinity).get(z).get(x);
+  splat(f, Infinity).simd(SIMD.f32x4_eq).simd(SIMD.v128_bitselect).set(z);
+  f.get(z);
+  splat(f, Number.NaN).get(x);
+  splat(f, 0).simd(SIMD.f32x4_ge).simd(SIMD.v128_bitselect);
+}
+
+/**
+ * ln(1 + x) on four lanes, accurate near 0: with u = 1 + x rounded, ln u · x / (u − 1) cancels the rounding
+ * of u (Goldberg's trick); x where u is exactly 1, +∞ at +∞. `t` must be five scratch v128 locals.
+ */
+export function emitLog1p(f: FunctionBuilder, x: number, t: readonly [number, number, number, number, number]): void {
+  const [u, l, ...rest] = t;
+  f.get(x);
+  splat(f, 1).simd(SIMD.f32x4_add).set(u);
+  emitLog(f, u, rest);
+  f.set(l);
+  f.get(x).get(l).get(x).get(u);
+  splat(f, 1).simd(SIMD.f32x4_sub).simd(SIMD.f32x4_div).simd(SIMD.f32x4_mul);
+  f.get(u);
+  splat(f, 1).simd(SIMD.f32x4_eq).simd(SIMD.v128_bitselect).set(l);
+  f.get(x).get(l).get(x);
+  splat(f, Infinity).simd(SIMD.f32x4_eq).simd(SIMD.v128_bitselect);
+}
+
+/**
+ * eˣ − 1 on four lanes, accurate near 0: with u = eˣ rounded, (u − 1) · x / ln u (Kahan's trick); x where u
+ * is exactly 1, −1 where u − 1 is, +∞ where u is. `t` must be five scratch v128 locals.
+ */
+export function emitExpm1(f: FunctionBuilder, x: number, t: readonly [number, number, number, number, number]): void {
+  const [u, d, ...rest] = t;
+  emitExp(f, x, rest);
+  f.set(u);
+  f.get(u);
+  splat(f, 1).simd(SIMD.f32x4_sub).set(d);
+  // d·(x / ln u), then the special lanes
+  f.get(d).get(x);
+  emitLog(f, u, rest);
+  f.simd(SIMD.f32x4_div).simd(SIMD.f32x4_mul).set(rest[0]);
+  f.get(x).get(rest[0]).get(u);
+  splat(f, 1).simd(SIMD.f32x4_eq).simd(SIMD.v128_bitselect).set(rest[0]);
+  splat(f, -1).get(rest[0]).get(d);
+  splat(f, -1).simd(SIMD.f32x4_eq).simd(SIMD.v128_bitselect).set(rest[0]);
+  splat(f, Infinity).get(rest[0]).get(u);
+  splat(f, Infinity).simd(SIMD.f32x4_eq).simd(SIMD.v128_bitselect);
+}
+
+/**
+ * tanh on four lanes, after Cephes' tanhf: an odd polynomial for |x| ≤ 0.625, 1 − 2/(e²ˣ + 1) above, and the
+ * sign of x copied onto the result (so −0 stays −0 and ±∞ give ±1). `t` must be five scratch v128 locals.
+ */
+export function emitTanh(f: FunctionBuilder, x: number, t: readonly [number, number, number, number, number]): void {
+  const [ax, big, ...rest] = t;
+  f.get(x).simd(SIMD.f32x4_abs).set(ax);
+  // 1 − 2/(e^(2|x|) + 1)
+  f.get(ax).get(ax).simd(SIMD.f32x4_add).set(big);
+  splat(f, 1);
+  splat(f, 2);
+  emitExp(f, big, rest);
+  splat(f, 1).simd(SIMD.f32x4_add).simd(SIMD.f32x4_div).simd(SIMD.f32x4_sub).set(big);
+  // x + x·z·P(z), z = x²
+  const z = rest[0];
+  f.get(x).get(x).simd(SIMD.f32x4_mul).set(z);
+  splat(f, -5.70498872745e-3);
+  for (const c of [2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1]) {
+    f.get(z).simd(SIMD.f32x4_mul);
+    splat(f, c).simd(SIMD.f32x4_add);
+  }
+  f.get(z).simd(SIMD.f32x4_mul).get(x).simd(SIMD.f32x4_mul).get(x).simd(SIMD.f32x4_add).set(z);
+  f.get(big).get(z).get(ax);
+  splat(f, 0.625).simd(SIMD.f32x4_gt).simd(SIMD.v128_bitselect).set(z);
+  // copysign(result, x)
+  f.get(x).get(z);
+  splatI32(f, 0x80000000).simd(SIMD.v128_bitselect);
 }

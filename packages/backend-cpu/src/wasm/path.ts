@@ -1,10 +1,24 @@
-import { broadcastStrides, sizeOf, stridesOf, type BinaryOp, type DataId, type FusedActivation, type OutputSpec, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
+import {
+  broadcastStrides,
+  collapseAxes,
+  constantsOf,
+  sizeOf,
+  stridesOf,
+  type BinaryOp,
+  type DataId,
+  type ElementwiseProgram,
+  type FusedActivation,
+  type OutputSpec,
+  type TensorInfo,
+  type UnaryOp,
+} from "@neurite/tensor-core";
 import { matmulDims } from "../kernels/matmul.js";
 import { forEachRow } from "../kernels/strided.js";
 import type { Storage } from "../storage.js";
 import { WasmElementwise, wasmBinary, wasmUnary } from "./elementwise.js";
 import type { Heap } from "./heap.js";
 import { WasmMatmul } from "./matmul.js";
+import { WasmPrograms, compiles } from "./program.js";
 import { Kernels } from "./runtime.js";
 
 /**
@@ -19,6 +33,7 @@ import { Kernels } from "./runtime.js";
 export class WasmPath {
   private readonly elementwise: WasmElementwise;
   private readonly matmuls: WasmMatmul;
+  private readonly programs: WasmPrograms;
 
   /** @param workers worker threads for large products (0: the calling thread only; needs a shared heap). */
   constructor(
@@ -29,6 +44,7 @@ export class WasmPath {
     const kernels = new Kernels(heap);
     this.elementwise = new WasmElementwise(kernels);
     this.matmuls = new WasmMatmul(kernels, heap, workers);
+    this.programs = new WasmPrograms(kernels);
   }
 
   /** Threads a large matmul runs on right now (workers start in the background). */
@@ -87,6 +103,52 @@ export class WasmPath {
       forEachRow(out.shape, strides, [0, 0, 0, 0], (pos, step, length) => {
         this.elementwise.where(pc + pos[0]!, unit(step[0]!), pa + 4 * pos[1]!, unit(step[1]!), pb + 4 * pos[2]!, unit(step[2]!), dst + 4 * pos[3]!, length);
       });
+    });
+  }
+
+  /**
+   * A whole elementwise program as one SIMD loop (program.ts), or null for a program it does not compile.
+   * The broadcast walk is collapsed; its last two axes run inside the loop, any further ones here.
+   */
+  program(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId | null {
+    if (out.dtype !== "float32" && out.dtype !== "bool") return null;
+    const n = sizeOf(out.shape);
+    if (n === 0) return compiles(program) ? this.produce(0, out, () => undefined) : null;
+    const walk = collapseAxes(
+      out.shape,
+      inputs.map((x) => broadcastStrides(x.shape, out.shape)),
+    );
+    const rank = walk.shape.length;
+    const cols = rank === 0 ? 1 : walk.shape[rank - 1]!;
+    const rows = rank < 2 ? 1 : walk.shape[rank - 2]!;
+    const steps = walk.strides.map((s) => (rank === 0 ? 0 : s[rank - 1]!));
+    if (steps.some((s) => s !== 0 && s !== 1)) return null;
+    const run = this.programs.get(program, steps as (0 | 1)[]);
+    if (run === null) return null;
+    return this.produce(n, out, (dst) => {
+      const k = inputs.length;
+      const sizes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));
+      const ptrs = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
+      const rowStrides = walk.strides.map((s, i) => (rank < 2 ? 0 : s[rank - 2]! * sizes[i]!));
+      const args = [...ptrs, ...rowStrides, dst, rows, cols, ...constantsOf(program)];
+      if (rank <= 2) {
+        run(...args);
+        return;
+      }
+      // Axes beyond the loop's two: one call per outer position.
+      const outer = walk.shape.slice(0, -2);
+      const coord = outer.map(() => 0);
+      const block = rows * cols * (out.dtype === "bool" ? 1 : 4);
+      for (let o = 0, count = sizeOf(outer); o < count; o++) {
+        for (let i = 0; i < k; i++) {
+          let offset = 0;
+          for (let d = 0; d < outer.length; d++) offset += coord[d]! * walk.strides[i]![d]!;
+          args[i] = ptrs[i]! + offset * sizes[i]!;
+        }
+        args[2 * k] = dst + o * block;
+        run(...args);
+        for (let d = outer.length - 1; d >= 0 && ++coord[d]! === outer[d]!; d--) coord[d] = 0;
+      }
     });
   }
 
