@@ -94,7 +94,7 @@ describe("cpu-wasm against cpu-js", () => {
     });
   }
 
-  const unaries: [UnaryOp, number][] = [["neg", 0], ["abs", 0], ["sqrt", 0], ["floor", 0], ["ceil", 0], ["round", 0], ["exp", 2e-7]];
+  const unaries: [UnaryOp, number][] = [["neg", 0], ["abs", 0], ["sqrt", 0], ["floor", 0], ["ceil", 0], ["round", 0], ["exp", 2e-7], ["expm1", 3e-7], ["log", 2e-7], ["log1p", 3e-7], ["tanh", 3e-7]];
   for (const [op, rtol] of unaries) {
     it(`unary ${op}${rtol === 0 ? " bit for bit" : " within a few ulp"}, special values included`, () => {
       for (const size of [1, 3, 4, 5, 31, 64, 1001]) {

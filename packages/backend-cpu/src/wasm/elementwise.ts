@@ -1,6 +1,6 @@
 import type { BinaryOp, UnaryOp } from "@neurite/tensor-core";
 import { OP, SIMD, type FunctionBuilder, type ModuleBuilder } from "./emitter.js";
-import { emitExp } from "./math.js";
+import { emitExp, emitExpm1, emitLog, emitLog1p, emitTanh } from "./math.js";
 import type { Kernels } from "./runtime.js";
 
 /**
@@ -13,7 +13,7 @@ import type { Kernels } from "./runtime.js";
  * is computed whole — its reads may run past the row, harmlessly: the heap keeps a guard at its top — and
  * stored through scratch memory, so only the row's own bytes are written. Results equal the float64
  * reference rounded to float32 for add/sub/mul/div/sqrt (IEEE operations round once either way), exactly
- * for the rest except exp (about 1 ulp).
+ * for the rest except exp, expm1, log, log1p and tanh (within about 2 ulp).
  */
 
 type VectorBinary = (f: FunctionBuilder) => void;
@@ -37,8 +37,8 @@ const COMPARISON: Partial<Record<BinaryOp, VectorBinary>> = {
   greaterEqual: (f) => f.simd(SIMD.f32x4_ge),
 };
 
-/** Unary ops with a vector form: `x` is a v128 local, `t` three scratch v128 locals; leaves the result. */
-const UNARY: Partial<Record<UnaryOp, (f: FunctionBuilder, x: number, t: readonly [number, number, number]) => void>> = {
+/** Unary ops with a vector form: `x` is a v128 local, `t` five scratch v128 locals; leaves the result. */
+const UNARY: Partial<Record<UnaryOp, (f: FunctionBuilder, x: number, t: readonly [number, number, number, number, number]) => void>> = {
   neg: (f, x) => f.get(x).simd(SIMD.f32x4_neg),
   abs: (f, x) => f.get(x).simd(SIMD.f32x4_abs),
   sqrt: (f, x) => f.get(x).simd(SIMD.f32x4_sqrt),
@@ -47,8 +47,14 @@ const UNARY: Partial<Record<UnaryOp, (f: FunctionBuilder, x: number, t: readonly
   // f32x4.nearest rounds half to even, as the contract's `round` does.
   round: (f, x) => f.get(x).simd(SIMD.f32x4_nearest),
   exp: (f, x, t) => {
-    emitExp(f, x, t);
+    emitExp(f, x, [t[0], t[1], t[2]]);
   },
+  log: (f, x, t) => {
+    emitLog(f, x, [t[0], t[1], t[2]]);
+  },
+  expm1: emitExpm1,
+  log1p: emitLog1p,
+  tanh: emitTanh,
 };
 
 export function wasmBinary(op: BinaryOp): "float32" | "bool" | null {
@@ -182,7 +188,7 @@ function emitUnary(m: ModuleBuilder, op: UnaryOp): void {
   m.fn("run", ["i32", "i32", "i32"], [], (f) => {
     const [x, out, n] = [0, 1, 2];
     const v = f.local("v128");
-    const t = [f.local("v128"), f.local("v128"), f.local("v128")] as const;
+    const t = [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")] as const;
     emitLoop(
       f,
       out,
@@ -207,7 +213,7 @@ function emitWhere(m: ModuleBuilder, sc: 0 | 1, sa: 0 | 1, sb: 0 | 1): void {
     const mask = f.local("v128");
     prepare(f, a);
     prepare(f, b);
-    const zero = () => f.i32(0).simd(SIMD.i32x4_splat);
+    const zero = () => f.splat(0, "i32");
     if (sc === 0) {
       f.get(c).mem(OP.i32Load8U, 0).simd(SIMD.i32x4_splat);
       zero();

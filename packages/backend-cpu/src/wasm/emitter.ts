@@ -130,6 +130,8 @@ export const SIMD = {
   f32x4_div: 0xe7,
   f32x4_min: 0xe8,
   f32x4_max: 0xe9,
+  f32x4_pmin: 0xea,
+  f32x4_pmax: 0xeb,
   f64x2_add: 0xf0,
   i32x4_trunc_sat_f32x4_s: 0xf8,
   f32x4_convert_i32x4_s: 0xfa,
@@ -166,8 +168,13 @@ const f32View = new DataView(f32Bytes.buffer);
  * runs it: `f.get(a).get(b).op(OP.i32Add).set(a)`.
  */
 export class FunctionBuilder {
-  readonly code: number[] = [];
+  code: number[] = [];
   readonly localTypes: ValType[] = [];
+  /** Where `mark` was called in the code being emitted by `interleave` (null outside it). */
+  private marks: number[] | null = null;
+  /** Code that runs before `code`: the splatted constants, each set once into its own local. */
+  readonly prologue: number[] = [];
+  private readonly splats = new Map<string, number>();
 
   constructor(readonly params: readonly ValType[]) {}
 
@@ -209,6 +216,62 @@ export class FunctionBuilder {
   f32(value: number): this {
     f32View.setFloat32(0, value, true);
     return this.op(OP.f32Const, ...f32Bytes);
+  }
+
+  /** Marks a point where the operand stack is empty: `interleave` may switch between copies here. */
+  mark(): this {
+    this.marks?.push(this.code.length);
+    return this;
+  }
+
+  /**
+   * Emits `copies` independent copies of a body, interleaved statement by statement (a statement ends at a
+   * `mark`), so the copies' dependency chains sit side by side in the instruction stream and an out-of-order
+   * core overlaps them — V8 does not reorder instructions, and one copy of a polynomial is a single long
+   * chain. Each copy must use its own locals for what it writes.
+   */
+  interleave(copies: number, emit: (copy: number) => void): this {
+    const outer = this.code;
+    const outerMarks = this.marks;
+    const pieces: number[][][] = [];
+    for (let c = 0; c < copies; c++) {
+      this.code = [];
+      this.marks = [];
+      emit(c);
+      const cuts = [0, ...this.marks, this.code.length];
+      const statements: number[][] = [];
+      for (let i = 0; i + 1 < cuts.length; i++) if (cuts[i + 1]! > cuts[i]!) statements.push(this.code.slice(cuts[i], cuts[i + 1]));
+      pieces.push(statements);
+    }
+    this.code = outer;
+    this.marks = outerMarks;
+    const longest = Math.max(0, ...pieces.map((p) => p.length));
+    for (let s = 0; s < longest; s++) for (const p of pieces) for (const byte of p[s] ?? []) this.code.push(byte);
+    return this;
+  }
+
+  /**
+   * Pushes a v128 with every lane `value` (an f32, or an i32 with `lanes` "i32"). The vector is built once, in
+   * the prologue, and read from a local: V8 does not hoist a splat out of a loop, and rebuilding each of a
+   * polynomial's constants every iteration would cost more than the arithmetic.
+   */
+  splat(value: number, lanes: "f32" | "i32" = "f32"): this {
+    f32View.setFloat32(0, value, true);
+    const key = lanes === "f32" ? `f${f32View.getUint32(0, true)}` : `i${value | 0}`;
+    let local = this.splats.get(key);
+    if (local === undefined) {
+      local = this.local("v128");
+      this.splats.set(key, local);
+      if (lanes === "f32") this.prologue.push(OP.f32Const, ...f32Bytes, 0xfd, SIMD.f32x4_splat);
+      else {
+        this.prologue.push(OP.i32Const);
+        sleb(this.prologue, value | 0);
+        this.prologue.push(0xfd, SIMD.i32x4_splat);
+      }
+      this.prologue.push(OP.localSet);
+      uleb(this.prologue, local);
+    }
+    return this.get(local);
   }
 
   /** A memory access: `opcode` with its alignment (log2 bytes) and a constant byte offset. */
@@ -387,7 +450,7 @@ export class ModuleBuilder {
             uleb(body, count);
             body.push(TYPE_CODE[t]);
           }
-          body.push(...f.body.code, OP.end);
+          body.push(...f.body.prologue, ...f.body.code, OP.end);
           const sized: number[] = [];
           uleb(sized, body.length);
           return [...sized, ...body];

@@ -116,6 +116,9 @@ function liveNodes(program: ElementwiseProgram): boolean[] {
   return live;
 }
 
+/** Vectors per iteration of the main loop. */
+const UNROLL = 4;
+
 /** Where a vector shorter than a whole one is parked before its bytes are copied out (heap scratch). */
 const TAIL = 512;
 
@@ -133,10 +136,17 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
   const outBool = nodes[result]!.dtype === "bool";
   m.fn("run", params, [], (f) => {
     const live = liveNodes(program);
-    const value = nodes.map(() => f.local("v128"));
-    const t: Scratch = [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")];
+    // Values per copy of the body (the main loop interleaves UNROLL copies); constants and inputs that
+    // repeat along a row are set outside the body and shared.
+    const shared = nodes.map((node) => node.kind === "constant" || (node.kind === "input" && steps[node.index] === 0));
+    const value0 = nodes.map(() => f.local("v128"));
+    const copies = Array.from({ length: UNROLL }, (_, u) => ({
+      value: u === 0 ? value0 : nodes.map((_, i) => (shared[i] ? value0[i]! : f.local("v128"))),
+      t: [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")] as Scratch,
+    }));
+    const value = value0;
     const zero = f.local("v128");
-    const [r, j, tail, addr, c] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
+    const [r, j, jb, tail, addr, c] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
     f.i32(0).simd(SIMD.i32x4_splat).set(zero);
     // Constants, once.
     let p = 2 * k + 3;
@@ -158,7 +168,59 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
         if (input.bool) f.i32(0).get(input.index).mem(OP.i32Load8U, 0).op(OP.i32Sub).simd(SIMD.i32x4_splat).set(value[input.node]!);
         else f.get(input.index).simdMem(SIMD.v128_load32_splat, 2).set(value[input.node]!);
       }
+      /** Loads the advancing inputs' vector `u` past element j and computes every live node, in copy `u`'s locals. */
+      const compute = (u: number) => {
+        const { value, t } = copies[u]!;
+        for (const input of inputNodes) {
+          if (steps[input.index] === 0) continue;
+          if (input.bool) {
+            f.get(input.index).get(j).op(OP.i32Add).simdMem(SIMD.v128_load32_zero, 0, 4 * u).simd(SIMD.i16x8_extend_low_i8x16_u).simd(SIMD.i32x4_extend_low_i16x8_u);
+            f.get(zero).simd(SIMD.i32x4_ne).set(value[input.node]!).mark();
+          } else {
+            f.get(input.index).get(jb).op(OP.i32Add).v128Load(16 * u).set(value[input.node]!).mark();
+          }
+        }
+        for (let i = 0; i <= result; i++) {
+          if (live[i]) emitNode(f, nodes, i, value, t, zero);
+        }
+      };
+      /** Stores copy `u`'s result vector at `addr` + 16·`u` bytes (a bool result as four bytes). */
+      const store = (u: number) => {
+        const { value, t } = copies[u]!;
+        const offset = 16 * u;
+        f.get(addr);
+        if (outBool) {
+          f.get(value[result]!);
+          splatI32(f, 1).simd(SIMD.v128_and);
+          f.tee(t[0]).get(t[0]).simd(SIMD.i16x8_narrow_i32x4_u);
+          f.tee(t[0]).get(t[0]).simd(SIMD.i8x16_narrow_i16x8_u);
+          f.lane(SIMD.i32x4_extract_lane, 0).mem(OP.i32Store, 0, offset / 4);
+        } else {
+          f.get(value[result]!).v128Store(offset);
+        }
+        f.mark();
+      };
+      const outAddress = () => {
+        f.get(out).get(j);
+        if (!outBool) f.i32(2).op(OP.i32Shl);
+        f.op(OP.i32Add);
+      };
       f.i32(0).set(j).i32(0).set(tail);
+      // Four vectors per iteration while they fit (the loop's bookkeeping is paid once for 16 elements).
+      f.structured(OP.block, () => {
+        f.structured(OP.loop, () => {
+          f.get(j).i32(UNROLL * 4).op(OP.i32Add).get(cols).op(OP.i32GtS, OP.brIf, 1);
+          f.get(j).i32(2).op(OP.i32Shl).set(jb);
+          outAddress();
+          f.set(addr);
+          f.interleave(UNROLL, (u) => {
+            compute(u);
+            store(u);
+          });
+          f.get(j).i32(UNROLL * 4).op(OP.i32Add).set(j).op(OP.br, 0);
+        });
+      });
+      // Then one vector at a time.
       f.structured(OP.block, () => {
         f.structured(OP.loop, () => {
           // Past the last whole vector: overlap the previous one, or (row < 4) go through scratch.
@@ -168,32 +230,13 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
           f.get(cols).i32(4).op(OP.i32Sub).set(j);
           f.op(OP.else).i32(1).set(tail).op(OP.end);
           f.op(OP.end);
-          for (const input of inputNodes) {
-            if (steps[input.index] === 0) continue;
-            if (input.bool) {
-              f.get(input.index).get(j).op(OP.i32Add).simdMem(SIMD.v128_load32_zero, 0).simd(SIMD.i16x8_extend_low_i8x16_u).simd(SIMD.i32x4_extend_low_i16x8_u);
-              f.get(zero).simd(SIMD.i32x4_ne).set(value[input.node]!);
-            } else {
-              f.get(input.index).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().set(value[input.node]!);
-            }
-          }
-          for (let i = 0; i <= result; i++) {
-            if (live[i]) emitNode(f, nodes, i, value, t, zero);
-          }
+          f.get(j).i32(2).op(OP.i32Shl).set(jb);
+          compute(0);
           // Store at out + j (or into scratch for a short row).
-          f.i32(TAIL).get(out).get(j);
-          if (!outBool) f.i32(2).op(OP.i32Shl);
-          f.op(OP.i32Add).get(tail).op(OP.select).set(addr);
-          f.get(addr);
-          if (outBool) {
-            f.get(value[result]!);
-            splatI32(f, 1).simd(SIMD.v128_and);
-            f.tee(t[0]).get(t[0]).simd(SIMD.i16x8_narrow_i32x4_u);
-            f.tee(t[0]).get(t[0]).simd(SIMD.i8x16_narrow_i16x8_u);
-            f.lane(SIMD.i32x4_extract_lane, 0).mem(OP.i32Store, 0);
-          } else {
-            f.get(value[result]!).v128Store();
-          }
+          f.i32(TAIL);
+          outAddress();
+          f.get(tail).op(OP.select).set(addr);
+          store(0);
           f.get(tail).op(OP.if, 0x40);
           f.i32(0).set(c);
           f.get(cols);
@@ -242,7 +285,7 @@ function emitNode(f: FunctionBuilder, nodes: readonly ProgramNode[], i: number, 
       }
       break;
   }
-  f.set(value[i]!);
+  f.set(value[i]!).mark();
 }
 
 type Run = (...args: number[]) => unknown;
