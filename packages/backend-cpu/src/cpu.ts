@@ -195,7 +195,7 @@ class Cpu implements CpuBackend {
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {
-    return this.output(reduce(op, this.input(x, op), axes, out), out.dtype);
+    return this.wasm?.reduce(op, x, axes, out) ?? this.output(reduce(op, this.input(x, op), axes, out), out.dtype);
   }
 
   argReduce(op: ArgReduceOp, x: TensorInfo, axis: number, out: OutputSpec): DataId {

@@ -130,6 +130,52 @@ describe("cpu-wasm against cpu-js", () => {
     }
   });
 
+  it("sum, max and min over the last axes, the leading axes, everything, and layouts left to TypeScript", () => {
+    const cases: [number[], number[]][] = [
+      [[7], [0]],
+      [[1000], [0]],
+      [[3, 5], [1]],
+      [[3, 5], [0]],
+      [[3, 5], [0, 1]],
+      [[2, 3, 4], [1, 2]],
+      [[2, 3, 4], [0, 1]],
+      [[2, 3, 4], [0, 2]],
+      [[64, 131], [0]],
+      [[131, 64], [1]],
+      [[1, 9, 1], [1]],
+      [[4, 1, 6], [0, 1]],
+      [[5, 1], [1]],
+      [[33, 18], [1]],
+    ];
+    for (const op of ["sum", "max", "min"] as const) {
+      for (const [shape, axes] of cases) {
+        const size = shape.reduce((x, y) => x * y, 1);
+        // Specials in some inputs only, so that most rows have finite results to compare.
+        const [xw, xj] = both(values(rand, size, size % 2 === 1), shape);
+        const outShape = shape.filter((_, d) => !axes.includes(d));
+        const out = { shape: outShape, dtype: "float32" } as const;
+        const got = wasm.readSync!(guarded(() => wasm.reduce(op, xw, axes, out)));
+        const want = js.readSync!(js.reduce(op, xj, axes, out));
+        const count = size / Math.max(1, outShape.reduce((x, y) => x * y, 1));
+        close(got, want, 1e-6, 1e-6 * count, `${op} [${shape.join(", ")}] over [${axes.join(", ")}]`);
+      }
+    }
+    // Which ran in Wasm: its output is a heap block (the TypeScript kernel's is a JavaScript array).
+    const inHeap = (shape: number[], axes: number[]) => {
+      const [x] = both(values(rand, shape.reduce((a, b) => a * b, 1)), shape);
+      wasm.disposeData(wasm.unary("neg", x, { shape, dtype: "float32" })); // moves x into the heap first
+      const before = wasm.heap().usedBytes;
+      const y = wasm.reduce("sum", x, axes, { shape: shape.filter((_, d) => !axes.includes(d)), dtype: "float32" });
+      const grew = wasm.heap().usedBytes > before;
+      wasm.disposeData(y);
+      return grew;
+    };
+    expect(inHeap([3, 5], [1])).toBe(true);
+    expect(inHeap([64, 131], [0])).toBe(true);
+    expect(inHeap([3, 5], [0, 1])).toBe(true);
+    expect(inHeap([2, 3, 4], [0, 2])).toBe(false);
+  });
+
   it("matmul in every layout, batched with broadcasting, sizes around the tile and block edges", () => {
     const cases: [number[], number[], boolean, boolean, number[]][] = [
       [[5, 7], [7, 9], false, false, [5, 9]],

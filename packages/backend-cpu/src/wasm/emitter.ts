@@ -107,6 +107,7 @@ export const SIMD = {
   v128_xor: 0x51,
   v128_bitselect: 0x52,
   v128_load32_zero: 0x5c,
+  v128_load64_zero: 0x5d,
   f32x4_demote_f64x2_zero: 0x5e,
   f64x2_promote_low_f32x4: 0x5f,
   i8x16_narrow_i16x8_u: 0x66,

@@ -9,6 +9,7 @@ import {
   type ElementwiseProgram,
   type FusedActivation,
   type OutputSpec,
+  type ReduceOp,
   type TensorInfo,
   type UnaryOp,
 } from "@neurite/tensor-core";
@@ -19,6 +20,7 @@ import { WasmElementwise, wasmBinary, wasmUnary } from "./elementwise.js";
 import type { Heap } from "./heap.js";
 import { WasmMatmul } from "./matmul.js";
 import { WasmPrograms, compiles } from "./program.js";
+import { WasmReduce, type WasmReduceOp } from "./reduce.js";
 import { Kernels } from "./runtime.js";
 
 /**
@@ -34,17 +36,19 @@ export class WasmPath {
   private readonly elementwise: WasmElementwise;
   private readonly matmuls: WasmMatmul;
   private readonly programs: WasmPrograms;
+  private readonly reductions: WasmReduce;
 
   /** @param workers worker threads for large products (0: the calling thread only; needs a shared heap). */
   constructor(
     private readonly storage: Storage,
-    heap: Heap,
+    private readonly heap: Heap,
     workers = 0,
   ) {
     const kernels = new Kernels(heap);
     this.elementwise = new WasmElementwise(kernels);
     this.matmuls = new WasmMatmul(kernels, heap, workers);
     this.programs = new WasmPrograms(kernels);
+    this.reductions = new WasmReduce(kernels);
   }
 
   /** Threads a large matmul runs on right now (workers start in the background). */
@@ -148,6 +152,43 @@ export class WasmPath {
         args[2 * k] = dst + o * block;
         run(...args);
         for (let d = outer.length - 1; d >= 0 && ++coord[d]! === outer[d]!; d--) coord[d] = 0;
+      }
+    });
+  }
+
+  /**
+   * float32 sum/max/min over the last axes (one row per output element) or the leading axes (one column per
+   * output element), size-1 axes ignored; other layouts, ops and dtypes: null.
+   */
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId | null {
+    if (x.dtype !== "float32" || out.dtype !== "float32" || (op !== "sum" && op !== "max" && op !== "min")) return null;
+    const n = sizeOf(x.shape);
+    if (n === 0) return null;
+    // The input as alternating runs of reduced (true) and kept (false) axes.
+    const runs: { reduced: boolean; size: number }[] = [];
+    x.shape.forEach((size, d) => {
+      if (size === 1) return;
+      const reduced = axes.includes(d);
+      const last = runs.at(-1);
+      if (last !== undefined && last.reduced === reduced) last.size *= size;
+      else runs.push({ reduced, size });
+    });
+    const pattern = runs.map((r) => (r.reduced ? "R" : "K")).join("");
+    if (pattern !== "R" && pattern !== "KR" && pattern !== "RK") return null;
+    const wasmOp: WasmReduceOp = op;
+    return this.produce(sizeOf(out.shape), out, (dst) => {
+      const px = this.storage.heapOffset(x.data, op);
+      if (pattern !== "RK") {
+        const rows = pattern === "R" ? 1 : runs[0]!.size;
+        this.reductions.rows(wasmOp, px, dst, rows, n / rows);
+        return;
+      }
+      const [rows, cols] = [runs[0]!.size, runs[1]!.size];
+      const scratch = op === "sum" ? this.heap.alloc(cols * 8) : 0;
+      try {
+        this.reductions.columns(wasmOp, px, dst, scratch, rows, cols);
+      } finally {
+        if (op === "sum") this.heap.release(scratch, cols * 8);
       }
     });
   }
