@@ -1,5 +1,5 @@
 // `pnpm bench` (full) and `pnpm bench --quick` (or NEURITE_BENCH_QUICK=1): prints the table.
-// `--only=elementwise,mlp` runs those sections only (matmul, elementwise, mlp, cnn, bundle).
+// `--only=elementwise,mlp` runs those sections only (matmul, elementwise, reduce, mlp, cnn, bundle).
 import { runBench, SECTIONS, type Section } from "./run.js";
 
 const quick = process.argv.includes("--quick") || process.env.NEURITE_BENCH_QUICK === "1";

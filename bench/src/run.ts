@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { bundleSizes } from "./bundle.js";
 
 type BundleSizes = Awaited<ReturnType<typeof bundleSizes>>;
-import { jaxWasm, neurite, tfjs, type ElementwiseOp, type KernelLibrary, type Layout } from "./kernels.js";
+import { jaxWasm, neurite, tfjs, type ElementwiseOp, type KernelLibrary, type Layout, type ReduceAxis } from "./kernels.js";
 import { mark, othersCores, spread, type Spread } from "./measure.js";
 import { numpyInfo, openblasMatmul } from "./openblas.js";
 import { formatTable, ratioToBestPeer, REFERENCE, type Row } from "./table.js";
@@ -24,7 +24,7 @@ export interface BenchOptions {
 }
 
 /** The benchmark's sections, as `--only` names them. */
-export const SECTIONS = ["matmul", "elementwise", "mlp", "cnn", "bundle"] as const;
+export const SECTIONS = ["matmul", "elementwise", "reduce", "mlp", "cnn", "bundle"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchResult {
@@ -157,6 +157,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const bytes = size * 4 * (op === "add" ? 3 : 2);
     const contenders = await kernelContenders(elementwiseLibraries, (lib) => lib.elementwise(size, op), (s) => bytes / s / 1e9, target / 5);
     push({ work: `${op} on 2^${Math.log2(size)} floats`, unit: "GB/s", higherIsBetter: true, ...(await interleave(contenders, repeats)) });
+  }
+
+  // Sums as training runs them: a [batch·classes]-like matrix over its last axis, and a batch of gradients
+  // over the batch axis (the bias gradient). GB/s of the matrix read.
+  const [sumRows, sumCols] = quick ? [64, 256] : [1024, 1024];
+  for (const axis of want("reduce") ? (["last", "first"] as ReduceAxis[]) : []) {
+    const contenders = await kernelContenders(elementwiseLibraries, (lib) => lib.sum(sumRows, sumCols, axis), (s) => (sumRows * sumCols * 4) / s / 1e9, target / 5);
+    push({ work: `sum of ${sumRows}×${sumCols} over the ${axis} axis`, unit: "GB/s", higherIsBetter: true, ...(await interleave(contenders, repeats)) });
   }
 
   // --- training, each run in its own process ---
