@@ -16,24 +16,22 @@ import {
 import { matmulDims } from "../kernels/matmul.js";
 import { forEachRow } from "../kernels/strided.js";
 import type { Storage } from "../storage.js";
-import { WasmElementwise, wasmBinary, wasmUnary } from "./elementwise.js";
 import type { Heap } from "./heap.js";
 import { WasmMatmul } from "./matmul.js";
-import { WasmPrograms, compiles } from "./program.js";
+import { WasmPrograms, compiles, primitiveProgram } from "./program.js";
 import { WasmReduce, type WasmReduceOp } from "./reduce.js";
 import { Kernels } from "./runtime.js";
 
 /**
  * The kernels the backend runs in WebAssembly: float32 matmul (every layout, batched, with the fused bias +
- * activation epilogue) and the elementwise ops that dominate training. Each method returns the result's
- * DataId, or null when the case is not one it covers (another dtype, an op without a vector form), and the
+ * activation epilogue), elementwise programs (the primitive unary/binary/where kernels as one-node programs) and
+ * float32 reductions. Each method returns the result's DataId, or null when the case is not one it covers (another dtype, an op without a vector form), and the
  * backend then runs its JavaScript kernel — which reads heap tensors through views, so the two mix freely.
  *
  * Every method allocates its output block before asking for its inputs' offsets: moving an input into the
  * heap may grow the memory, and offsets (unlike views) survive that.
  */
 export class WasmPath {
-  private readonly elementwise: WasmElementwise;
   private readonly matmuls: WasmMatmul;
   private readonly programs: WasmPrograms;
   private readonly reductions: WasmReduce;
@@ -45,7 +43,6 @@ export class WasmPath {
     workers = 0,
   ) {
     const kernels = new Kernels(heap);
-    this.elementwise = new WasmElementwise(kernels);
     this.matmuls = new WasmMatmul(kernels, heap, workers);
     this.programs = new WasmPrograms(kernels);
     this.reductions = new WasmReduce(kernels);
@@ -60,54 +57,21 @@ export class WasmPath {
     this.matmuls.dispose();
   }
 
+  // The primitives are one-node programs: the same compiled loop covers them, broadcasts included.
+
   unary(op: UnaryOp, x: TensorInfo, out: OutputSpec): DataId | null {
-    if (x.dtype !== "float32" || out.dtype !== "float32" || !wasmUnary(op)) return null;
-    const n = sizeOf(out.shape);
-    return this.produce(n, out, (dst) => {
-      this.elementwise.unary(op, this.storage.heapOffset(x.data, op), dst, n);
-    });
+    const program = primitiveProgram("unary", op, [x.dtype]);
+    return program === null ? null : this.program(program, [x], out);
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId | null {
-    if (a.dtype !== "float32" || b.dtype !== "float32" || wasmBinary(op) !== out.dtype) return null;
-    const size = out.dtype === "bool" ? 1 : 4;
-    return this.produce(sizeOf(out.shape), out, (dst) => {
-      const pa = this.storage.heapOffset(a.data, op);
-      const pb = this.storage.heapOffset(b.data, op);
-      // Same shapes and tensor-with-scalar, the common cases, are one call without the strided walk.
-      const n = sizeOf(out.shape);
-      const na = sizeOf(a.shape);
-      const nb = sizeOf(b.shape);
-      if ((na === n || na === 1) && (nb === n || nb === 1)) {
-        this.elementwise.binary(op, pa, na === n ? 1 : 0, pb, nb === n ? 1 : 0, dst, n);
-        return;
-      }
-      const strides = [broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
-      forEachRow(out.shape, strides, [0, 0, 0], (pos, step, length) => {
-        this.elementwise.binary(op, pa + 4 * pos[0]!, unit(step[0]!), pb + 4 * pos[1]!, unit(step[1]!), dst + size * pos[2]!, length);
-      });
-    });
+    const program = a.dtype === b.dtype ? primitiveProgram("binary", op, [a.dtype, b.dtype]) : null;
+    return program === null ? null : this.program(program, [a, b], out);
   }
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId | null {
-    if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32") return null;
-    const op = "where";
-    return this.produce(sizeOf(out.shape), out, (dst) => {
-      const pc = this.storage.heapOffset(condition.data, op);
-      const pa = this.storage.heapOffset(a.data, op);
-      const pb = this.storage.heapOffset(b.data, op);
-      const n = sizeOf(out.shape);
-      const step = (shape: readonly number[]): 0 | 1 | -1 => (sizeOf(shape) === n ? 1 : sizeOf(shape) === 1 ? 0 : -1);
-      const [sc, sa, sb] = [step(condition.shape), step(a.shape), step(b.shape)];
-      if (sc >= 0 && sa >= 0 && sb >= 0) {
-        this.elementwise.where(pc, sc as 0 | 1, pa, sa as 0 | 1, pb, sb as 0 | 1, dst, n);
-        return;
-      }
-      const strides = [broadcastStrides(condition.shape, out.shape), broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
-      forEachRow(out.shape, strides, [0, 0, 0, 0], (pos, step, length) => {
-        this.elementwise.where(pc + pos[0]!, unit(step[0]!), pa + 4 * pos[1]!, unit(step[1]!), pb + 4 * pos[2]!, unit(step[2]!), dst + 4 * pos[3]!, length);
-      });
-    });
+    const program = a.dtype === b.dtype ? primitiveProgram("where", "where", [condition.dtype, a.dtype, b.dtype]) : null;
+    return program === null ? null : this.program(program, [condition, a, b], out);
   }
 
   /**
@@ -248,9 +212,4 @@ export class WasmPath {
     }
     return id;
   }
-}
-
-/** A row step of a contiguous operand: 1 (advancing) or 0 (repeated). */
-function unit(step: number): 0 | 1 {
-  return step === 0 ? 0 : 1;
 }

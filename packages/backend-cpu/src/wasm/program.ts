@@ -1,4 +1,4 @@
-import type { BinaryOp, ElementwiseProgram, ProgramNode, UnaryOp } from "@neurite/tensor-core";
+import { ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, type ProgramNode, type UnaryOp } from "@neurite/tensor-core";
 import { OP, SIMD, type FunctionBuilder, type ModuleBuilder, type ValType } from "./emitter.js";
 import { emitExp, emitExpm1, emitLog, emitLog1p, emitTanh, splat, splatI32 } from "./math.js";
 import type { Kernels } from "./runtime.js";
@@ -286,6 +286,33 @@ function emitNode(f: FunctionBuilder, nodes: readonly ProgramNode[], i: number, 
       break;
   }
   f.set(value[i]!).mark();
+}
+
+const primitives = new Map<string, ElementwiseProgram | null>();
+
+/**
+ * The one-node program of a primitive kernel (`unary`, `binary`, `where`) on inputs of `dtypes`, or null when it
+ * does not compile (another dtype, an op without a vector form): the backend's primitive kernels run through the
+ * same compiled loops as fused programs.
+ */
+export function primitiveProgram(kind: "unary" | "binary" | "where", op: string, dtypes: readonly DType[]): ElementwiseProgram | null {
+  const key = `${kind}:${op}:${dtypes.join(",")}`;
+  let program = primitives.get(key);
+  if (program === undefined) {
+    program = null;
+    if (dtypes.every((d) => VECTOR_DTYPES.has(d))) {
+      const b = new ProgramBuilder(op, dtypes);
+      const [x, y, z] = dtypes.map((_, i) => b.input(i));
+      try {
+        const built = b.build(kind === "unary" ? b.unary(op as UnaryOp, x!) : kind === "binary" ? b.binary(op as BinaryOp, x!, y!) : b.where(x!, y!, z!));
+        if (compiles(built)) program = built;
+      } catch {
+        // A dtype the op does not take (the op layer refuses it before a kernel runs): not ours to compile.
+      }
+    }
+    primitives.set(key, program);
+  }
+  return program;
 }
 
 type Run = (...args: number[]) => unknown;
