@@ -25,8 +25,9 @@ import { Kernels } from "./runtime.js";
 /**
  * The kernels the backend runs in WebAssembly: float32 matmul (every layout, batched, with the fused bias +
  * activation epilogue), elementwise programs (the primitive unary/binary/where kernels as one-node programs) and
- * float32 reductions. Each method returns the result's DataId, or null when the case is not one it covers (another dtype, an op without a vector form), and the
- * backend then runs its JavaScript kernel — which reads heap tensors through views, so the two mix freely.
+ * float32 reductions. Each method returns the result's DataId, or null when the case is not one it covers
+ * (another dtype, an op without a vector form), and the backend then runs its JavaScript kernel — which reads
+ * heap tensors through views, so the two mix freely.
  *
  * Every method allocates its output block before asking for its inputs' offsets: moving an input into the
  * heap may grow the memory, and offsets (unlike views) survive that.
