@@ -83,6 +83,20 @@ export class WasmPath {
     if (out.dtype !== "float32" && out.dtype !== "bool") return null;
     const n = sizeOf(out.shape);
     if (n === 0) return compiles(program) ? this.produce(0, out, () => undefined) : null;
+    // Same-shape and scalar inputs, the common cases: one flat row, without the strided walk.
+    if (inputs.every((x) => sizeOf(x.shape) === n || sizeOf(x.shape) === 1)) {
+      const run = this.programs.get(
+        program,
+        inputs.map((x) => (sizeOf(x.shape) === n ? 1 : 0)),
+      );
+      if (run === null) return null;
+      return this.produce(n, out, (dst) => {
+        const args = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
+        for (let i = 0, k = inputs.length; i < k; i++) args.push(0);
+        args.push(dst, 1, n, ...constantsOf(program));
+        run(...args);
+      });
+    }
     const walk = collapseAxes(
       out.shape,
       inputs.map((x) => broadcastStrides(x.shape, out.shape)),
