@@ -6,7 +6,7 @@ import { runBench } from "./run.js";
 it("the quick benchmark prints the table with every row, a figure per library and the machine facts", async () => {
   const { rows, text } = await runBench({ quick: true });
   const works = rows.map((r) => r.work);
-  for (const prefix of ["matmul 128² A·B", "matmul 128² A·Bᵀ", "matmul 128² Aᵀ·B", "relu on", "sigmoid on", "add on", "MLP 784-128-64-10", "MLP test accuracy", "MLP run peak memory", "CNN step", "MLP-on-CPU bundle"]) {
+  for (const prefix of ["matmul 128² A·B", "matmul 128² A·Bᵀ", "matmul 128² Aᵀ·B", "relu on", "sigmoid on", "add on", "sum of 64×256 over the last axis", "sum of 64×256 over the first axis", "MLP 784-128-64-10", "MLP test accuracy", "MLP run peak memory", "CNN step", "MLP-on-CPU bundle"]) {
     const row = rows.find((r) => r.work.startsWith(prefix));
     expect(row, prefix).toBeDefined();
     expect(text).toContain(`| ${row!.work} |`);
@@ -15,8 +15,8 @@ it("the quick benchmark prints the table with every row, a figure per library an
     expect(typeof ours, `${prefix}: ${JSON.stringify(ours)}`).toBe("object");
     expect(Number.isFinite((ours as { median: number }).median)).toBe(true);
   }
-  expect(works).toHaveLength(11);
-  for (const row of rows.slice(0, 6)) {
+  expect(works).toHaveLength(13);
+  for (const row of rows.slice(0, 8)) {
     for (const peer of ["tfjs-wasm", "jax-js-wasm"]) expect(typeof row.figures[peer], `${row.work} ${peer}`).toBe("object");
   }
   expect(text).toMatch(/machine: .*, \d+ cores; Node \d+/);

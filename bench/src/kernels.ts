@@ -9,11 +9,15 @@ import * as nt from "@neurite/tensor-core";
 
 export type Layout = "A·B" | "A·Bᵀ" | "Aᵀ·B";
 export type ElementwiseOp = "relu" | "sigmoid" | "add";
+/** A sum over the last axis (softmax's, cross-entropy's) or over the first (a bias gradient over the batch). */
+export type ReduceAxis = "last" | "first";
 
 export interface KernelLibrary {
   readonly name: string;
   matmul(n: number, layout: Layout): Promise<() => Promise<void>>;
   elementwise(size: number, op: ElementwiseOp): Promise<() => Promise<void>>;
+  /** sum of a [rows, cols] matrix over one axis. */
+  sum(rows: number, cols: number, axis: ReduceAxis): Promise<() => Promise<void>>;
 }
 
 function randomValues(size: number, seed: number): Float32Array {
@@ -59,6 +63,14 @@ export function neurite(name: string, options: CpuOptions): KernelLibrary {
         (op === "relu" ? nt.relu(a) : op === "sigmoid" ? nt.sigmoid(a) : nt.add(a, b)).dispose();
       };
     },
+    async sum(rows, cols, axis) {
+      await use();
+      const a = nt.tensor(randomValues(rows * cols, 5), { shape: [rows, cols] });
+      return async () => {
+        await use();
+        nt.sum(a, axis === "last" ? 1 : 0).dispose();
+      };
+    },
   };
 }
 
@@ -90,6 +102,14 @@ export async function tfjs(backendName: "wasm" | "cpu"): Promise<KernelLibrary> 
         (op === "relu" ? tf.relu(a) : op === "sigmoid" ? tf.sigmoid(a) : tf.add(a, b)).dispose();
       };
     },
+    async sum(rows, cols, axis) {
+      await use();
+      const a = tf.tensor(randomValues(rows * cols, 5), [rows, cols]);
+      return async () => {
+        await use();
+        tf.sum(a, axis === "last" ? 1 : 0).dispose();
+      };
+    },
   };
 }
 
@@ -115,6 +135,11 @@ export async function jaxWasm(): Promise<KernelLibrary> {
       const b = np.array(randomValues(size, 4));
       await Promise.all([a.ref.blockUntilReady(), b.ref.blockUntilReady()]);
       return () => run(op === "relu" ? jax.nn.relu(a.ref) : op === "sigmoid" ? jax.nn.sigmoid(a.ref) : np.add(a.ref, b.ref));
+    },
+    async sum(rows, cols, axis) {
+      const a = np.array(randomValues(rows * cols, 5)).reshape([rows, cols]);
+      await a.ref.blockUntilReady();
+      return () => run(np.sum(a.ref, axis === "last" ? 1 : 0));
     },
   };
 }

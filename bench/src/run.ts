@@ -4,7 +4,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { bundleSizes } from "./bundle.js";
-import { jaxWasm, neurite, tfjs, type ElementwiseOp, type KernelLibrary, type Layout } from "./kernels.js";
+
+type BundleSizes = Awaited<ReturnType<typeof bundleSizes>>;
+import { jaxWasm, neurite, tfjs, type ElementwiseOp, type KernelLibrary, type Layout, type ReduceAxis } from "./kernels.js";
 import { mark, othersCores, spread, type Spread } from "./measure.js";
 import { numpyInfo, openblasMatmul } from "./openblas.js";
 import { formatTable, ratioToBestPeer, REFERENCE, type Row } from "./table.js";
@@ -17,7 +19,13 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Progress lines as each row finishes (default: none). */
   readonly log?: (line: string) => void;
+  /** Only these sections (default: all), e.g. `pnpm bench --only=elementwise,mlp`. */
+  readonly only?: readonly Section[] | undefined;
 }
+
+/** The benchmark's sections, as `--only` names them. */
+export const SECTIONS = ["matmul", "elementwise", "reduce", "mlp", "cnn", "bundle"] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export interface BenchResult {
   readonly rows: readonly Row[];
@@ -111,6 +119,7 @@ async function trainInChild(task: Task, library: TrainingLibrary, quick: boolean
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const { quick } = options;
+  const want = (section: Section) => options.only === undefined || options.only.includes(section);
   const log = options.log ?? (() => undefined);
   const rows: Row[] = [];
   const push = (row: Row) => {
@@ -127,7 +136,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const openblas = numpyInfo() !== null;
   const cores = availableParallelism();
   const threaded = neurite(`neurite-${cores}t`, { threads: cores });
-  for (const layout of ["A·B", "A·Bᵀ", "Aᵀ·B"] as Layout[]) {
+  for (const layout of want("matmul") ? (["A·B", "A·Bᵀ", "Aᵀ·B"] as Layout[]) : []) {
     const contenders = await kernelContenders([...libraries, threaded], (lib) => lib.matmul(n, layout), (s) => (2 * n ** 3) / s / 1e9, target);
     if (openblas) {
       for (const threads of [1, cores]) {
@@ -144,10 +153,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     push({ work: `matmul ${n}² ${layout}`, unit: "GFLOP/s", higherIsBetter: true, ...result });
   }
   const elementwiseLibraries = [...libraries, await tfjs("cpu")];
-  for (const op of ["relu", "sigmoid", "add"] as ElementwiseOp[]) {
+  for (const op of want("elementwise") ? (["relu", "sigmoid", "add"] as ElementwiseOp[]) : []) {
     const bytes = size * 4 * (op === "add" ? 3 : 2);
     const contenders = await kernelContenders(elementwiseLibraries, (lib) => lib.elementwise(size, op), (s) => bytes / s / 1e9, target / 5);
     push({ work: `${op} on 2^${Math.log2(size)} floats`, unit: "GB/s", higherIsBetter: true, ...(await interleave(contenders, repeats)) });
+  }
+
+  // Sums as training runs them: a [batch·classes]-like matrix over its last axis, and a batch of gradients
+  // over the batch axis (the bias gradient). GB/s of the matrix read.
+  const [sumRows, sumCols] = quick ? [64, 256] : [1024, 1024];
+  for (const axis of want("reduce") ? (["last", "first"] as ReduceAxis[]) : []) {
+    const contenders = await kernelContenders(elementwiseLibraries, (lib) => lib.sum(sumRows, sumCols, axis), (s) => (sumRows * sumCols * 4) / s / 1e9, target / 5);
+    push({ work: `sum of ${sumRows}×${sumCols} over the ${axis} axis`, unit: "GB/s", higherIsBetter: true, ...(await interleave(contenders, repeats)) });
   }
 
   // --- training, each run in its own process ---
@@ -163,43 +180,51 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     },
   });
   const trainRepeats = quick ? 1 : 3;
-  const mlp = mlpPlan(quick);
-  // The smoke run starts fewer training processes: it only checks that each kind of row works.
-  const mlpLibraries: TrainingLibrary[] = quick ? ["neurite", "tfjs-wasm"] : ["neurite", "neurite-js", "tfjs-wasm"];
-  const mlpResult = await interleave(
-    mlpLibraries.map((l) => training("mlp", l, (r) => r.samples / r.seconds)),
-    trainRepeats,
-  );
-  const mlpWork = `MLP 784-128-64-10 Adam, batch ${mlp.batchSize}, ${mlp.trainSamples} digits × ${mlp.epochs} epochs (fit)`;
-  push({ work: mlpWork, unit: "samples/s", higherIsBetter: true, ...mlpResult });
-  const derived = (values: Record<string, number[]>): Record<string, Spread | string> => {
-    const figures: Record<string, Spread | string> = {};
-    for (const l of mlpLibraries) {
-      const v = values[l];
-      figures[l] = v === undefined || v.length === 0 ? (mlpResult.figures[l] as string) : spread(v);
-    }
-    return figures;
-  };
-  push({ work: `MLP test accuracy (${mlp.testSamples} digits)`, unit: "fraction", higherIsBetter: true, figures: derived(accuracy), others: mlpResult.others });
-  push({ work: "MLP run peak memory (process maxRSS)", unit: "MiB", higherIsBetter: false, figures: derived(rss), others: mlpResult.others });
+  if (want("mlp")) {
+    const mlp = mlpPlan(quick);
+    // The smoke run starts fewer training processes: it only checks that each kind of row works.
+    const mlpLibraries: TrainingLibrary[] = quick ? ["neurite", "tfjs-wasm"] : ["neurite", "neurite-js", "tfjs-wasm"];
+    const mlpResult = await interleave(
+      mlpLibraries.map((l) => training("mlp", l, (r) => r.samples / r.seconds)),
+      trainRepeats,
+    );
+    const mlpWork = `MLP 784-128-64-10 Adam, batch ${mlp.batchSize}, ${mlp.trainSamples} digits × ${mlp.epochs} epochs (fit)`;
+    push({ work: mlpWork, unit: "samples/s", higherIsBetter: true, ...mlpResult });
+    const derived = (values: Record<string, number[]>): Record<string, Spread | string> => {
+      const figures: Record<string, Spread | string> = {};
+      for (const l of mlpLibraries) {
+        const v = values[l];
+        figures[l] = v === undefined || v.length === 0 ? (mlpResult.figures[l] as string) : spread(v);
+      }
+      return figures;
+    };
+    push({ work: `MLP test accuracy (${mlp.testSamples} digits)`, unit: "fraction", higherIsBetter: true, figures: derived(accuracy), others: mlpResult.others });
+    push({ work: "MLP run peak memory (process maxRSS)", unit: "MiB", higherIsBetter: false, figures: derived(rss), others: mlpResult.others });
 
-  const cnn = cnnPlan(quick);
-  const cnnLibraries: TrainingLibrary[] = quick ? ["neurite", "tfjs-cpu", "tfjs-wasm"] : ["neurite", "neurite-js", "tfjs-cpu", "tfjs-wasm"];
-  const cnnResult = await interleave(
-    cnnLibraries.map((l) => training("cnn", l, (r) => r.steps / r.seconds)),
-    trainRepeats,
-  );
-  push({ work: `CNN step (conv 3×3×8, ReLU, max-pool 2, dense 10; batch ${cnn.batchSize}, Adam; ${cnn.trainSamples / cnn.batchSize} steps)`, unit: "steps/s", higherIsBetter: true, ...cnnResult });
+  }
+
+  if (want("cnn")) {
+    const cnn = cnnPlan(quick);
+    const cnnLibraries: TrainingLibrary[] = quick ? ["neurite", "tfjs-cpu", "tfjs-wasm"] : ["neurite", "neurite-js", "tfjs-cpu", "tfjs-wasm"];
+    const cnnResult = await interleave(
+      cnnLibraries.map((l) => training("cnn", l, (r) => r.steps / r.seconds)),
+      trainRepeats,
+    );
+    push({ work: `CNN step (conv 3×3×8, ReLU, max-pool 2, dense 10; batch ${cnn.batchSize}, Adam; ${cnn.trainSamples / cnn.batchSize} steps)`, unit: "steps/s", higherIsBetter: true, ...cnnResult });
+  }
 
   // --- bundle size ---
-  const sizes = await bundleSizes();
-  push({
-    work: "MLP-on-CPU bundle, esbuild min+gzip (Wasm included)",
-    unit: "KB",
-    higherIsBetter: false,
-    figures: { neurite: spread([sizes.neurite / 1000]), "tfjs-wasm": spread([(sizes.tfjsJs + sizes.tfjsWasm) / 1000]) },
-    others: null,
-  });
+  let sizes: BundleSizes | null = null;
+  if (want("bundle")) {
+    sizes = await bundleSizes();
+    push({
+      work: "MLP-on-CPU bundle, esbuild min+gzip (Wasm included)",
+      unit: "KB",
+      higherIsBetter: false,
+      figures: { neurite: spread([sizes.neurite / 1000]), "tfjs-wasm": spread([(sizes.tfjsJs + sizes.tfjsWasm) / 1000]) },
+      others: null,
+    });
+  }
 
   const text = [header(quick), "", formatTable(rows), "", ...notes(rows, sizes)].join("\n");
   return { rows, text };
@@ -224,7 +249,7 @@ function header(quick: boolean): string {
   ].join("\n");
 }
 
-function notes(rows: readonly Row[], sizes: { neurite: number; tfjsJs: number; tfjsWasm: number }): string[] {
+function notes(rows: readonly Row[], sizes: BundleSizes | null): string[] {
   const lines: string[] = [];
   const matmul = rows.find((r) => r.work.startsWith("matmul") && r.work.endsWith("A·B"));
   const ours = matmul?.figures.neurite;
@@ -253,6 +278,6 @@ function notes(rows: readonly Row[], sizes: { neurite: number; tfjsJs: number; t
     const cnnSamples = cnnOurs.median * 32;
     lines.push(`CNN vs MLP path (neurite): ${cnnSamples.toFixed(0)} vs ${mlpOurs.median.toFixed(0)} samples/s (${(cnnSamples / mlpOurs.median).toFixed(2)}×)`);
   }
-  lines.push(`bundle: neurite ${(sizes.neurite / 1000).toFixed(1)} KB; tfjs ${(sizes.tfjsJs / 1000).toFixed(1)} KB JS + ${(sizes.tfjsWasm / 1000).toFixed(1)} KB Wasm (gzipped)`);
+  if (sizes !== null) lines.push(`bundle: neurite ${(sizes.neurite / 1000).toFixed(1)} KB; tfjs ${(sizes.tfjsJs / 1000).toFixed(1)} KB JS + ${(sizes.tfjsWasm / 1000).toFixed(1)} KB Wasm (gzipped)`);
   return lines;
 }

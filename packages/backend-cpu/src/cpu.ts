@@ -178,10 +178,13 @@ class Cpu implements CpuBackend {
     return this.wasm?.where(condition, a, b, out) ?? this.output(elementwise.where(this.input(condition, op), this.input(a, op), this.input(b, op), out), out.dtype);
   }
 
-  /** The optional capability: a whole elementwise program in one pass, block by block (kernels/program.ts). */
+  /**
+   * The optional capability: a whole elementwise program in one pass — one Wasm SIMD loop where it compiles
+   * (wasm/program.ts), else block by block in TypeScript (kernels/program.ts).
+   */
   elementwise(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId {
     const op = "elementwise";
-    return this.output(
+    return this.wasm?.program(program, inputs, out) ?? this.output(
       evaluateProgram(
         program,
         inputs.map((x) => this.input(x, op)),
@@ -192,7 +195,7 @@ class Cpu implements CpuBackend {
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {
-    return this.output(reduce(op, this.input(x, op), axes, out), out.dtype);
+    return this.wasm?.reduce(op, x, axes, out) ?? this.output(reduce(op, this.input(x, op), axes, out), out.dtype);
   }
 
   argReduce(op: ArgReduceOp, x: TensorInfo, axis: number, out: OutputSpec): DataId {

@@ -1,7 +1,9 @@
-import { broadcastShapes, type Backend, type BinaryOp, type DataId, type DType, type FusedActivation, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
+import { broadcastShapes, ProgramBuilder, type Backend, type BinaryOp, type DataId, type DType, type FusedActivation, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../index.js";
 import { seeded } from "../testing/helpers.js";
+import { broadcastable, pick, randomProgram } from "../testing/programs.js";
+import { compiles } from "./program.js";
 
 /**
  * cpu-wasm against cpu-js on the same random inputs: every op the Wasm path covers, over shapes chosen to
@@ -12,11 +14,11 @@ import { seeded } from "../testing/helpers.js";
 const wasm = cpu({ kernels: "wasm" });
 const js = cpu({ kernels: "js" });
 
-function upload(backend: Backend, values: Float32Array | Uint8Array, shape: readonly number[], dtype: DType = "float32"): TensorInfo {
+function upload(backend: Backend, values: Float32Array | Uint8Array | Int32Array, shape: readonly number[], dtype: DType = "float32"): TensorInfo {
   return { data: backend.upload(values, dtype), shape, dtype };
 }
 
-function both(values: Float32Array | Uint8Array, shape: readonly number[], dtype: DType = "float32"): [TensorInfo, TensorInfo] {
+function both(values: Float32Array | Uint8Array | Int32Array, shape: readonly number[], dtype: DType = "float32"): [TensorInfo, TensorInfo] {
   return [upload(wasm, values, shape, dtype), upload(js, values, shape, dtype)];
 }
 
@@ -37,7 +39,7 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, at
     const w = want[i]!;
     if (Number.isNaN(w) || !Number.isFinite(w)) {
       expect(Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)), `${label}: element ${i}: ${g} vs ${w}`).toBe(true);
-    } else if (Math.abs(g - w) > atol + rtol * Math.abs(w)) {
+    } else if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) {
       expect.fail(`${label}: element ${i}: wasm ${g}, js ${w}`);
     }
   }
@@ -92,7 +94,7 @@ describe("cpu-wasm against cpu-js", () => {
     });
   }
 
-  const unaries: [UnaryOp, number][] = [["neg", 0], ["abs", 0], ["sqrt", 0], ["floor", 0], ["ceil", 0], ["round", 0], ["exp", 2e-7]];
+  const unaries: [UnaryOp, number][] = [["neg", 0], ["abs", 0], ["sqrt", 0], ["floor", 0], ["ceil", 0], ["round", 0], ["exp", 2e-7], ["expm1", 3e-7], ["log", 2e-7], ["log1p", 3e-7], ["tanh", 3e-7]];
   for (const [op, rtol] of unaries) {
     it(`unary ${op}${rtol === 0 ? " bit for bit" : " within a few ulp"}, special values included`, () => {
       for (const size of [1, 3, 4, 5, 31, 64, 1001]) {
@@ -126,6 +128,52 @@ describe("cpu-wasm against cpu-js", () => {
       const got = wasm.readSync!(guarded(() => wasm.where(cw, aw, bw, out)));
       expect(Array.from(got)).toEqual(Array.from(js.readSync!(js.where(cj, aj, bj, out))));
     }
+  });
+
+  it("sum, max and min over the last axes, the leading axes, everything, and layouts left to TypeScript", () => {
+    const cases: [number[], number[]][] = [
+      [[7], [0]],
+      [[1000], [0]],
+      [[3, 5], [1]],
+      [[3, 5], [0]],
+      [[3, 5], [0, 1]],
+      [[2, 3, 4], [1, 2]],
+      [[2, 3, 4], [0, 1]],
+      [[2, 3, 4], [0, 2]],
+      [[64, 131], [0]],
+      [[131, 64], [1]],
+      [[1, 9, 1], [1]],
+      [[4, 1, 6], [0, 1]],
+      [[5, 1], [1]],
+      [[33, 18], [1]],
+    ];
+    for (const op of ["sum", "max", "min"] as const) {
+      for (const [shape, axes] of cases) {
+        const size = shape.reduce((x, y) => x * y, 1);
+        // Specials in some inputs only, so that most rows have finite results to compare.
+        const [xw, xj] = both(values(rand, size, size % 2 === 1), shape);
+        const outShape = shape.filter((_, d) => !axes.includes(d));
+        const out = { shape: outShape, dtype: "float32" } as const;
+        const got = wasm.readSync!(guarded(() => wasm.reduce(op, xw, axes, out)));
+        const want = js.readSync!(js.reduce(op, xj, axes, out));
+        const count = size / Math.max(1, outShape.reduce((x, y) => x * y, 1));
+        close(got, want, 1e-6, 1e-6 * count, `${op} [${shape.join(", ")}] over [${axes.join(", ")}]`);
+      }
+    }
+    // Which ran in Wasm: its output is a heap block (the TypeScript kernel's is a JavaScript array).
+    const inHeap = (shape: number[], axes: number[]) => {
+      const [x] = both(values(rand, shape.reduce((a, b) => a * b, 1)), shape);
+      wasm.disposeData(wasm.unary("neg", x, { shape, dtype: "float32" })); // moves x into the heap first
+      const before = wasm.heap().usedBytes;
+      const y = wasm.reduce("sum", x, axes, { shape: shape.filter((_, d) => !axes.includes(d)), dtype: "float32" });
+      const grew = wasm.heap().usedBytes > before;
+      wasm.disposeData(y);
+      return grew;
+    };
+    expect(inHeap([3, 5], [1])).toBe(true);
+    expect(inHeap([64, 131], [0])).toBe(true);
+    expect(inHeap([3, 5], [0, 1])).toBe(true);
+    expect(inHeap([2, 3, 4], [0, 2])).toBe(false);
   });
 
   it("matmul in every layout, batched with broadcasting, sizes around the tile and block edges", () => {
@@ -172,6 +220,85 @@ describe("cpu-wasm against cpu-js", () => {
       }
     });
   }
+});
+
+describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the block evaluator)", () => {
+  const rand = seeded(11);
+  const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+  /** Output shapes: flat, rows of whole and partial vectors, rows under one vector, walks of three axes. */
+  const shapes = [[1], [3], [7], [4, 4], [3, 5], [6, 3], [2, 3, 5], [5, 1, 9], [33, 18], [2, 2, 2, 6], [1000]];
+
+  function inputsFor(dtypes: readonly DType[], shape: readonly number[]): [TensorInfo, TensorInfo][] {
+    return dtypes.map((d) => {
+      const s = broadcastable(rand, shape);
+      const data = d === "bool" ? Uint8Array.from({ length: size(s) }, () => (rand() < 0.5 ? 1 : 0)) : values(rand, size(s), true);
+      return both(data, s, d);
+    });
+  }
+
+  for (const transcendental of [false, true]) {
+    it(`${transcendental ? "with exp, expm1, log, log1p and tanh: within the transcendental tolerance" : "exact ops: bit for bit"}, 200 random programs over every broadcast pattern`, () => {
+      for (let t = 0; t < 200; t++) {
+        const shape = pick(rand, shapes);
+        const dtypes = Array.from({ length: 1 + Math.floor(rand() * 3) }, (): DType => (rand() < 0.25 ? "bool" : "float32"));
+        const program = randomProgram(rand, dtypes, transcendental);
+        expect(compiles(program), program.key).toBe(true);
+        const inputs = inputsFor(dtypes, shape);
+        const out = { shape, dtype: program.nodes[program.result]!.dtype };
+        const label = `${program.key} on [${inputs.map(([x]) => `[${x.shape.join(", ")}]`).join(", ")}] → [${shape.join(", ")}]`;
+        const got = wasm.readSync!(
+          guarded(() =>
+            wasm.elementwise!(
+              program,
+              inputs.map(([x]) => x),
+              out,
+            ),
+          ),
+        );
+        const want = js.readSync!(
+          js.elementwise!(
+            program,
+            inputs.map(([, x]) => x),
+            out,
+          ),
+        );
+        if (transcendental) close(got, want, 1e-4, 1e-5, label);
+        else expect(Array.from(got), label).toEqual(Array.from(want));
+      }
+    });
+  }
+
+  it("writes its output in a heap block when it compiles, and leaves int32, sin and pow to the evaluator with the same values", () => {
+    const relu = new ProgramBuilder("relu", ["float32"]);
+    const x = relu.input(0);
+    const compiled = relu.build(relu.where(relu.binary("greater", x, 0), x, 0));
+    const [xw, xj] = both(values(rand, 37, true), [37]);
+    const inHeap = wasm.unary("neg", xw, { shape: [37], dtype: "float32" });
+    const before = wasm.heap().usedBytes;
+    const y = wasm.elementwise!(compiled, [xw], { shape: [37], dtype: "float32" });
+    expect(wasm.heap().usedBytes).toBeGreaterThan(before);
+    expect(Array.from(wasm.readSync!(y))).toEqual(Array.from(js.readSync!(js.elementwise!(compiled, [xj], { shape: [37], dtype: "float32" }))));
+
+    const sin = new ProgramBuilder("sin", ["float32"]);
+    const pow = new ProgramBuilder("pow", ["float32"]);
+    const int = new ProgramBuilder("int", ["int32"]);
+    const left: [string, ReturnType<ProgramBuilder["build"]>, DType][] = [
+      ["sin", sin.build(sin.binary("add", sin.unary("sin", sin.input(0)), 1)), "float32"],
+      ["pow", pow.build(pow.binary("pow", pow.input(0), 2.5)), "float32"],
+      ["int32", int.build(int.binary("mul", int.input(0), 3)), "int32"],
+    ];
+    for (const [name, program, dtype] of left) {
+      expect(compiles(program), name).toBe(false);
+      const data = dtype === "int32" ? Int32Array.from({ length: 37 }, (_, i) => i * 1e8) : values(rand, 37, true);
+      const a = wasm.upload(data, dtype);
+      const b = js.upload(data, dtype);
+      const used = wasm.heap().usedBytes;
+      const got = wasm.readSync!(wasm.elementwise!(program, [{ data: a, shape: [37], dtype }], { shape: [37], dtype }));
+      expect(wasm.heap().usedBytes, name).toBe(used);
+      expect(Array.from(got), name).toEqual(Array.from(js.readSync!(js.elementwise!(program, [{ data: b, shape: [37], dtype }], { shape: [37], dtype }))));
+    }
+    wasm.disposeData(inHeap);
+  });
 });
 
 describe("cpu() kernel selection and the Wasm heap", () => {

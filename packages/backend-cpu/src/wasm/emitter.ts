@@ -18,120 +18,128 @@ export type ValType = "i32" | "i64" | "f32" | "f64" | "v128";
 
 const TYPE_CODE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-/** Opcodes outside the SIMD prefix that kernels use. */
-export const OP = {
-  unreachable: 0x00,
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  return: 0x0f,
-  call: 0x10,
-  select: 0x1b,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Load: 0x28,
-  f32Load: 0x2a,
-  f64Load: 0x2b,
-  i32Load8U: 0x2d,
-  i32Store: 0x36,
-  f32Store: 0x38,
-  f64Store: 0x39,
-  i32Store8: 0x3a,
-  i32Const: 0x41,
-  f32Const: 0x43,
-  f64Const: 0x44,
-  i32Eqz: 0x45,
-  i32Eq: 0x46,
-  i32Ne: 0x47,
-  i32LtS: 0x48,
-  i32LtU: 0x49,
-  i32GtS: 0x4a,
-  i32LeS: 0x4c,
-  i32GeS: 0x4e,
-  f32Eq: 0x5b,
-  f32Ne: 0x5c,
-  f32Lt: 0x5d,
-  f32Gt: 0x5e,
-  f32Le: 0x5f,
-  f32Ge: 0x60,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32And: 0x71,
-  i32Or: 0x72,
-  i32Shl: 0x74,
-  i32ShrU: 0x76,
-  f32Abs: 0x8b,
-  f32Neg: 0x8c,
-  f32Sqrt: 0x91,
-  f32Add: 0x92,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-  f32Div: 0x95,
-  f32Min: 0x96,
-  f32Max: 0x97,
-  f64Add: 0xa0,
-  f32DemoteF64: 0xb6,
-  f64PromoteF32: 0xbb,
-} as const;
+/**
+ * Opcodes outside the SIMD prefix that kernels use. Const enums, so the bundlers inline each use as its number
+ * (a kernel generator names hundreds of opcodes; as object properties their names would ship in the bundle).
+ */
+export const enum OP {
+  unreachable = 0x00,
+  block = 0x02,
+  loop = 0x03,
+  if = 0x04,
+  else = 0x05,
+  end = 0x0b,
+  br = 0x0c,
+  brIf = 0x0d,
+  return = 0x0f,
+  call = 0x10,
+  select = 0x1b,
+  localGet = 0x20,
+  localSet = 0x21,
+  localTee = 0x22,
+  i32Load = 0x28,
+  f32Load = 0x2a,
+  f64Load = 0x2b,
+  i32Load8U = 0x2d,
+  i32Store = 0x36,
+  f32Store = 0x38,
+  f64Store = 0x39,
+  i32Store8 = 0x3a,
+  i32Const = 0x41,
+  f32Const = 0x43,
+  f64Const = 0x44,
+  i32Eqz = 0x45,
+  i32Eq = 0x46,
+  i32Ne = 0x47,
+  i32LtS = 0x48,
+  i32LtU = 0x49,
+  i32GtS = 0x4a,
+  i32LeS = 0x4c,
+  i32GeS = 0x4e,
+  f32Eq = 0x5b,
+  f32Ne = 0x5c,
+  f32Lt = 0x5d,
+  f32Gt = 0x5e,
+  f32Le = 0x5f,
+  f32Ge = 0x60,
+  i32Add = 0x6a,
+  i32Sub = 0x6b,
+  i32Mul = 0x6c,
+  i32And = 0x71,
+  i32Or = 0x72,
+  i32Shl = 0x74,
+  i32ShrU = 0x76,
+  f32Abs = 0x8b,
+  f32Neg = 0x8c,
+  f32Sqrt = 0x91,
+  f32Add = 0x92,
+  f32Sub = 0x93,
+  f32Mul = 0x94,
+  f32Div = 0x95,
+  f32Min = 0x96,
+  f32Max = 0x97,
+  f64Add = 0xa0,
+  f32DemoteF64 = 0xb6,
+  f64PromoteF32 = 0xbb,
+}
 
 /** SIMD opcodes (after the 0xfd prefix). */
-export const SIMD = {
-  v128_load: 0x00,
-  v128_load32_splat: 0x09,
-  v128_store: 0x0b,
-  v128_const: 0x0c,
-  i32x4_splat: 0x11,
-  f32x4_splat: 0x13,
-  f64x2_splat: 0x14,
-  f32x4_extract_lane: 0x1f,
-  f64x2_extract_lane: 0x21,
-  i32x4_eq: 0x37,
-  i32x4_ne: 0x38,
-  f32x4_eq: 0x41,
-  f32x4_ne: 0x42,
-  f32x4_lt: 0x43,
-  f32x4_gt: 0x44,
-  f32x4_le: 0x45,
-  f32x4_ge: 0x46,
-  v128_not: 0x4d,
-  v128_and: 0x4e,
-  v128_andnot: 0x4f,
-  v128_or: 0x50,
-  v128_xor: 0x51,
-  v128_bitselect: 0x52,
-  v128_load32_zero: 0x5c,
-  f32x4_demote_f64x2_zero: 0x5e,
-  f64x2_promote_low_f32x4: 0x5f,
-  i8x16_narrow_i16x8_u: 0x66,
-  f32x4_ceil: 0x67,
-  f32x4_floor: 0x68,
-  f32x4_nearest: 0x6a,
-  i16x8_narrow_i32x4_u: 0x86,
-  i16x8_extend_low_i8x16_u: 0x89,
-  i32x4_extend_low_i16x8_u: 0xa9,
-  i32x4_shl: 0xab,
-  i32x4_shr_u: 0xad,
-  i32x4_add: 0xae,
-  i32x4_sub: 0xb1,
-  f32x4_abs: 0xe0,
-  f32x4_neg: 0xe1,
-  f32x4_sqrt: 0xe3,
-  f32x4_add: 0xe4,
-  f32x4_sub: 0xe5,
-  f32x4_mul: 0xe6,
-  f32x4_div: 0xe7,
-  f32x4_min: 0xe8,
-  f32x4_max: 0xe9,
-  f64x2_add: 0xf0,
-  i32x4_trunc_sat_f32x4_s: 0xf8,
-  f32x4_convert_i32x4_s: 0xfa,
-} as const;
+export const enum SIMD {
+  v128_load = 0x00,
+  v128_load32_splat = 0x09,
+  v128_store = 0x0b,
+  v128_const = 0x0c,
+  i32x4_splat = 0x11,
+  f32x4_splat = 0x13,
+  f64x2_splat = 0x14,
+  i32x4_extract_lane = 0x1b,
+  f32x4_extract_lane = 0x1f,
+  f64x2_extract_lane = 0x21,
+  i32x4_eq = 0x37,
+  i32x4_ne = 0x38,
+  f32x4_eq = 0x41,
+  f32x4_ne = 0x42,
+  f32x4_lt = 0x43,
+  f32x4_gt = 0x44,
+  f32x4_le = 0x45,
+  f32x4_ge = 0x46,
+  v128_not = 0x4d,
+  v128_and = 0x4e,
+  v128_andnot = 0x4f,
+  v128_or = 0x50,
+  v128_xor = 0x51,
+  v128_bitselect = 0x52,
+  v128_load32_zero = 0x5c,
+  v128_load64_zero = 0x5d,
+  f32x4_demote_f64x2_zero = 0x5e,
+  f64x2_promote_low_f32x4 = 0x5f,
+  i8x16_narrow_i16x8_u = 0x66,
+  f32x4_ceil = 0x67,
+  f32x4_floor = 0x68,
+  f32x4_nearest = 0x6a,
+  i16x8_narrow_i32x4_u = 0x86,
+  i16x8_extend_low_i8x16_u = 0x89,
+  i32x4_extend_low_i16x8_u = 0xa9,
+  i32x4_shl = 0xab,
+  i32x4_shr_s = 0xac,
+  i32x4_shr_u = 0xad,
+  i32x4_add = 0xae,
+  i32x4_sub = 0xb1,
+  f32x4_abs = 0xe0,
+  f32x4_neg = 0xe1,
+  f32x4_sqrt = 0xe3,
+  f32x4_add = 0xe4,
+  f32x4_sub = 0xe5,
+  f32x4_mul = 0xe6,
+  f32x4_div = 0xe7,
+  f32x4_min = 0xe8,
+  f32x4_max = 0xe9,
+  f32x4_pmin = 0xea,
+  f32x4_pmax = 0xeb,
+  f64x2_add = 0xf0,
+  i32x4_trunc_sat_f32x4_s = 0xf8,
+  f32x4_convert_i32x4_s = 0xfa,
+}
 
 function uleb(out: number[], value: number): void {
   let v = value >>> 0;
@@ -164,8 +172,13 @@ const f32View = new DataView(f32Bytes.buffer);
  * runs it: `f.get(a).get(b).op(OP.i32Add).set(a)`.
  */
 export class FunctionBuilder {
-  readonly code: number[] = [];
+  code: number[] = [];
   readonly localTypes: ValType[] = [];
+  /** Where `mark` was called in the code being emitted by `interleave` (null outside it). */
+  private marks: number[] | null = null;
+  /** Code that runs before `code`: the splatted constants, each set once into its own local. */
+  readonly prologue: number[] = [];
+  private readonly splats = new Map<string, number>();
 
   constructor(readonly params: readonly ValType[]) {}
 
@@ -207,6 +220,62 @@ export class FunctionBuilder {
   f32(value: number): this {
     f32View.setFloat32(0, value, true);
     return this.op(OP.f32Const, ...f32Bytes);
+  }
+
+  /** Marks a point where the operand stack is empty: `interleave` may switch between copies here. */
+  mark(): this {
+    this.marks?.push(this.code.length);
+    return this;
+  }
+
+  /**
+   * Emits `copies` independent copies of a body, interleaved statement by statement (a statement ends at a
+   * `mark`), so the copies' dependency chains sit side by side in the instruction stream and an out-of-order
+   * core overlaps them — V8 does not reorder instructions, and one copy of a polynomial is a single long
+   * chain. Each copy must use its own locals for what it writes.
+   */
+  interleave(copies: number, emit: (copy: number) => void): this {
+    const outer = this.code;
+    const outerMarks = this.marks;
+    const pieces: number[][][] = [];
+    for (let c = 0; c < copies; c++) {
+      this.code = [];
+      this.marks = [];
+      emit(c);
+      const cuts = [0, ...this.marks, this.code.length];
+      const statements: number[][] = [];
+      for (let i = 0; i + 1 < cuts.length; i++) if (cuts[i + 1]! > cuts[i]!) statements.push(this.code.slice(cuts[i], cuts[i + 1]));
+      pieces.push(statements);
+    }
+    this.code = outer;
+    this.marks = outerMarks;
+    const longest = Math.max(0, ...pieces.map((p) => p.length));
+    for (let s = 0; s < longest; s++) for (const p of pieces) for (const byte of p[s] ?? []) this.code.push(byte);
+    return this;
+  }
+
+  /**
+   * Pushes a v128 with every lane `value` (an f32, or an i32 with `lanes` "i32"). The vector is built once, in
+   * the prologue, and read from a local: V8 does not hoist a splat out of a loop, and rebuilding each of a
+   * polynomial's constants every iteration would cost more than the arithmetic.
+   */
+  splat(value: number, lanes: "f32" | "i32" = "f32"): this {
+    f32View.setFloat32(0, value, true);
+    const key = lanes === "f32" ? `f${f32View.getUint32(0, true)}` : `i${value | 0}`;
+    let local = this.splats.get(key);
+    if (local === undefined) {
+      local = this.local("v128");
+      this.splats.set(key, local);
+      if (lanes === "f32") this.prologue.push(OP.f32Const, ...f32Bytes, 0xfd, SIMD.f32x4_splat);
+      else {
+        this.prologue.push(OP.i32Const);
+        sleb(this.prologue, value | 0);
+        this.prologue.push(0xfd, SIMD.i32x4_splat);
+      }
+      this.prologue.push(OP.localSet);
+      uleb(this.prologue, local);
+    }
+    return this.get(local);
   }
 
   /** A memory access: `opcode` with its alignment (log2 bytes) and a constant byte offset. */
@@ -385,7 +454,7 @@ export class ModuleBuilder {
             uleb(body, count);
             body.push(TYPE_CODE[t]);
           }
-          body.push(...f.body.code, OP.end);
+          body.push(...f.body.prologue, ...f.body.code, OP.end);
           const sized: number[] = [];
           uleb(sized, body.length);
           return [...sized, ...body];

@@ -18,7 +18,8 @@ export const SCRATCH_BYTES = 1024;
 
 export function sizeClass(bytes: number): number {
   if (bytes <= 64) return 64;
-  const quarter = 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
+  // 2^(⌊log2(bytes − 1)⌋ − 2), by counting leading zeros (called on every allocation and release).
+  const quarter = bytes <= 0xffffffff ? 2 ** (29 - Math.clz32(bytes - 1)) : 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
   return Math.ceil(bytes / quarter) * quarter;
 }
 

@@ -1,34 +1,52 @@
-import { broadcastStrides, sizeOf, stridesOf, type BinaryOp, type DataId, type FusedActivation, type OutputSpec, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
+import {
+  broadcastStrides,
+  collapseAxes,
+  constantsOf,
+  sizeOf,
+  stridesOf,
+  type BinaryOp,
+  type DataId,
+  type ElementwiseProgram,
+  type FusedActivation,
+  type OutputSpec,
+  type ReduceOp,
+  type TensorInfo,
+  type UnaryOp,
+} from "@neurite/tensor-core";
 import { matmulDims } from "../kernels/matmul.js";
 import { forEachRow } from "../kernels/strided.js";
 import type { Storage } from "../storage.js";
-import { WasmElementwise, wasmBinary, wasmUnary } from "./elementwise.js";
 import type { Heap } from "./heap.js";
 import { WasmMatmul } from "./matmul.js";
+import { WasmPrograms, compiles, primitiveProgram } from "./program.js";
+import { WasmReduce, type WasmReduceOp } from "./reduce.js";
 import { Kernels } from "./runtime.js";
 
 /**
  * The kernels the backend runs in WebAssembly: float32 matmul (every layout, batched, with the fused bias +
- * activation epilogue) and the elementwise ops that dominate training. Each method returns the result's
- * DataId, or null when the case is not one it covers (another dtype, an op without a vector form), and the
- * backend then runs its JavaScript kernel — which reads heap tensors through views, so the two mix freely.
+ * activation epilogue), elementwise programs (the primitive unary/binary/where kernels as one-node programs) and
+ * float32 reductions. Each method returns the result's DataId, or null when the case is not one it covers
+ * (another dtype, an op without a vector form), and the backend then runs its JavaScript kernel — which reads
+ * heap tensors through views, so the two mix freely.
  *
  * Every method allocates its output block before asking for its inputs' offsets: moving an input into the
  * heap may grow the memory, and offsets (unlike views) survive that.
  */
 export class WasmPath {
-  private readonly elementwise: WasmElementwise;
   private readonly matmuls: WasmMatmul;
+  private readonly programs: WasmPrograms;
+  private readonly reductions: WasmReduce;
 
   /** @param workers worker threads for large products (0: the calling thread only; needs a shared heap). */
   constructor(
     private readonly storage: Storage,
-    heap: Heap,
+    private readonly heap: Heap,
     workers = 0,
   ) {
     const kernels = new Kernels(heap);
-    this.elementwise = new WasmElementwise(kernels);
     this.matmuls = new WasmMatmul(kernels, heap, workers);
+    this.programs = new WasmPrograms(kernels);
+    this.reductions = new WasmReduce(kernels);
   }
 
   /** Threads a large matmul runs on right now (workers start in the background). */
@@ -40,53 +58,117 @@ export class WasmPath {
     this.matmuls.dispose();
   }
 
+  // The primitives are one-node programs: the same compiled loop covers them, broadcasts included.
+
   unary(op: UnaryOp, x: TensorInfo, out: OutputSpec): DataId | null {
-    if (x.dtype !== "float32" || out.dtype !== "float32" || !wasmUnary(op)) return null;
-    const n = sizeOf(out.shape);
-    return this.produce(n, out, (dst) => {
-      this.elementwise.unary(op, this.storage.heapOffset(x.data, op), dst, n);
-    });
+    const program = primitiveProgram("unary", op, [x.dtype]);
+    return program === null ? null : this.program(program, [x], out);
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId | null {
-    if (a.dtype !== "float32" || b.dtype !== "float32" || wasmBinary(op) !== out.dtype) return null;
-    const size = out.dtype === "bool" ? 1 : 4;
-    return this.produce(sizeOf(out.shape), out, (dst) => {
-      const pa = this.storage.heapOffset(a.data, op);
-      const pb = this.storage.heapOffset(b.data, op);
-      // Same shapes and tensor-with-scalar, the common cases, are one call without the strided walk.
-      const n = sizeOf(out.shape);
-      const na = sizeOf(a.shape);
-      const nb = sizeOf(b.shape);
-      if ((na === n || na === 1) && (nb === n || nb === 1)) {
-        this.elementwise.binary(op, pa, na === n ? 1 : 0, pb, nb === n ? 1 : 0, dst, n);
-        return;
-      }
-      const strides = [broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
-      forEachRow(out.shape, strides, [0, 0, 0], (pos, step, length) => {
-        this.elementwise.binary(op, pa + 4 * pos[0]!, unit(step[0]!), pb + 4 * pos[1]!, unit(step[1]!), dst + size * pos[2]!, length);
-      });
-    });
+    const program = a.dtype === b.dtype ? primitiveProgram("binary", op, [a.dtype, b.dtype]) : null;
+    return program === null ? null : this.program(program, [a, b], out);
   }
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, out: OutputSpec): DataId | null {
-    if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32") return null;
-    const op = "where";
-    return this.produce(sizeOf(out.shape), out, (dst) => {
-      const pc = this.storage.heapOffset(condition.data, op);
-      const pa = this.storage.heapOffset(a.data, op);
-      const pb = this.storage.heapOffset(b.data, op);
-      const n = sizeOf(out.shape);
-      const step = (shape: readonly number[]): 0 | 1 | -1 => (sizeOf(shape) === n ? 1 : sizeOf(shape) === 1 ? 0 : -1);
-      const [sc, sa, sb] = [step(condition.shape), step(a.shape), step(b.shape)];
-      if (sc >= 0 && sa >= 0 && sb >= 0) {
-        this.elementwise.where(pc, sc as 0 | 1, pa, sa as 0 | 1, pb, sb as 0 | 1, dst, n);
+    const program = a.dtype === b.dtype ? primitiveProgram("where", "where", [condition.dtype, a.dtype, b.dtype]) : null;
+    return program === null ? null : this.program(program, [condition, a, b], out);
+  }
+
+  /**
+   * A whole elementwise program as one SIMD loop (program.ts), or null for a program it does not compile.
+   * The broadcast walk is collapsed; its last two axes run inside the loop, any further ones here.
+   */
+  program(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId | null {
+    if (out.dtype !== "float32" && out.dtype !== "bool") return null;
+    const n = sizeOf(out.shape);
+    if (n === 0) return compiles(program) ? this.produce(0, out, () => undefined) : null;
+    // Same-shape and scalar inputs, the common cases: one flat row, without the strided walk.
+    if (inputs.every((x) => sizeOf(x.shape) === n || sizeOf(x.shape) === 1)) {
+      const run = this.programs.get(
+        program,
+        inputs.map((x) => (sizeOf(x.shape) === n ? 1 : 0)),
+      );
+      if (run === null) return null;
+      return this.produce(n, out, (dst) => {
+        const args = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
+        for (let i = 0, k = inputs.length; i < k; i++) args.push(0);
+        args.push(dst, 1, n, ...constantsOf(program));
+        run(...args);
+      });
+    }
+    const walk = collapseAxes(
+      out.shape,
+      inputs.map((x) => broadcastStrides(x.shape, out.shape)),
+    );
+    const rank = walk.shape.length;
+    const cols = rank === 0 ? 1 : walk.shape[rank - 1]!;
+    const rows = rank < 2 ? 1 : walk.shape[rank - 2]!;
+    const steps = walk.strides.map((s) => (rank === 0 ? 0 : s[rank - 1]!));
+    if (steps.some((s) => s !== 0 && s !== 1)) return null;
+    const run = this.programs.get(program, steps as (0 | 1)[]);
+    if (run === null) return null;
+    return this.produce(n, out, (dst) => {
+      const k = inputs.length;
+      const sizes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));
+      const ptrs = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
+      const rowStrides = walk.strides.map((s, i) => (rank < 2 ? 0 : s[rank - 2]! * sizes[i]!));
+      const args = [...ptrs, ...rowStrides, dst, rows, cols, ...constantsOf(program)];
+      if (rank <= 2) {
+        run(...args);
         return;
       }
-      const strides = [broadcastStrides(condition.shape, out.shape), broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape), stridesOf(out.shape)];
-      forEachRow(out.shape, strides, [0, 0, 0, 0], (pos, step, length) => {
-        this.elementwise.where(pc + pos[0]!, unit(step[0]!), pa + 4 * pos[1]!, unit(step[1]!), pb + 4 * pos[2]!, unit(step[2]!), dst + 4 * pos[3]!, length);
-      });
+      // Axes beyond the loop's two: one call per outer position.
+      const outer = walk.shape.slice(0, -2);
+      const coord = outer.map(() => 0);
+      const block = rows * cols * (out.dtype === "bool" ? 1 : 4);
+      for (let o = 0, count = sizeOf(outer); o < count; o++) {
+        for (let i = 0; i < k; i++) {
+          let offset = 0;
+          for (let d = 0; d < outer.length; d++) offset += coord[d]! * walk.strides[i]![d]!;
+          args[i] = ptrs[i]! + offset * sizes[i]!;
+        }
+        args[2 * k] = dst + o * block;
+        run(...args);
+        for (let d = outer.length - 1; d >= 0 && ++coord[d]! === outer[d]!; d--) coord[d] = 0;
+      }
+    });
+  }
+
+  /**
+   * float32 sum/max/min over the last axes (one row per output element) or the leading axes (one column per
+   * output element), size-1 axes ignored; other layouts, ops and dtypes: null.
+   */
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId | null {
+    if (x.dtype !== "float32" || out.dtype !== "float32" || (op !== "sum" && op !== "max" && op !== "min")) return null;
+    const n = sizeOf(x.shape);
+    if (n === 0) return null;
+    // The input as alternating runs of reduced (true) and kept (false) axes.
+    const runs: { reduced: boolean; size: number }[] = [];
+    x.shape.forEach((size, d) => {
+      if (size === 1) return;
+      const reduced = axes.includes(d);
+      const last = runs.at(-1);
+      if (last !== undefined && last.reduced === reduced) last.size *= size;
+      else runs.push({ reduced, size });
+    });
+    const pattern = runs.map((r) => (r.reduced ? "R" : "K")).join("");
+    if (pattern !== "R" && pattern !== "KR" && pattern !== "RK") return null;
+    const wasmOp: WasmReduceOp = op;
+    return this.produce(sizeOf(out.shape), out, (dst) => {
+      const px = this.storage.heapOffset(x.data, op);
+      if (pattern !== "RK") {
+        const rows = pattern === "R" ? 1 : runs[0]!.size;
+        this.reductions.rows(wasmOp, px, dst, rows, n / rows);
+        return;
+      }
+      const [rows, cols] = [runs[0]!.size, runs[1]!.size];
+      const scratch = op === "sum" ? this.heap.alloc(cols * 8) : 0;
+      try {
+        this.reductions.columns(wasmOp, px, dst, scratch, rows, cols);
+      } finally {
+        if (op === "sum") this.heap.release(scratch, cols * 8);
+      }
     });
   }
 
@@ -145,9 +227,4 @@ export class WasmPath {
     }
     return id;
   }
-}
-
-/** A row step of a contiguous operand: 1 (advancing) or 0 (repeated). */
-function unit(step: number): 0 | 1 {
-  return step === 0 ? 0 : 1;
 }

@@ -1,0 +1,347 @@
+import { ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, type ProgramNode, type UnaryOp } from "@neurite/tensor-core";
+import { OP, SIMD, type FunctionBuilder, type ModuleBuilder, type ValType } from "./emitter.js";
+import { emitExp, emitExpm1, emitLog, emitLog1p, emitTanh, splat, splatI32 } from "./math.js";
+import type { Kernels } from "./runtime.js";
+
+/**
+ * Elementwise programs compiled to one WebAssembly SIMD loop. Every node of the program becomes a few vector
+ * instructions on four lanes at a time, its value kept in a v128 local — nothing is stored between nodes, and
+ * the loop reads each input and writes the output once. A float32 value is a float32 lane (so each node
+ * rounds to float32 exactly as its primitive kernel stores it); a bool value is a lane mask (all ones or all
+ * zeros), loaded from and stored to bool's 0/1 bytes.
+ *
+ * The loop walks the output as `rows` rows of `cols` elements (a broadcast collapsed to at most two axes;
+ * path.ts walks any further axes). Within a row each input either advances (step 1) or repeats one value
+ * (step 0, loaded once per row), and between rows each moves by its own byte stride, so one module per
+ * program and step pattern serves every shape. A row that is not a whole number of vectors ends with one
+ * vector that overlaps the previous one (recomputing a few elements, which writes the same bits again);
+ * a row shorter than one vector is computed through scratch memory, so nothing past the output is written.
+ *
+ * Constants are parameters, not immediates, so a program whose constants change every step (Adam's bias
+ * correction) compiles once. Programs with an int32 or float64 node, a cast between other dtypes, or an op
+ * without a vector form here (sin, cos, pow) are left to the TypeScript evaluator: `compiles` says which.
+ */
+
+type Scratch = readonly [number, number, number, number, number];
+type Unary = (f: FunctionBuilder, x: number, t: Scratch) => void;
+
+/** float32 → float32 (or → bool for isNaN) unary ops; `x` is a v128 local, the result is left on the stack. */
+const FLOAT_UNARY: Partial<Record<UnaryOp, Unary>> = {
+  neg: (f, x) => f.get(x).simd(SIMD.f32x4_neg),
+  abs: (f, x) => f.get(x).simd(SIMD.f32x4_abs),
+  // x > 0 ? 1 : x < 0 ? −1 : x (±0 and NaN unchanged)
+  sign: (f, x) => {
+    splat(f, 1);
+    splat(f, -1).get(x).get(x);
+    splat(f, 0).simd(SIMD.f32x4_lt).simd(SIMD.v128_bitselect).get(x);
+    splat(f, 0).simd(SIMD.f32x4_gt).simd(SIMD.v128_bitselect);
+  },
+  sqrt: (f, x) => f.get(x).simd(SIMD.f32x4_sqrt),
+  floor: (f, x) => f.get(x).simd(SIMD.f32x4_floor),
+  ceil: (f, x) => f.get(x).simd(SIMD.f32x4_ceil),
+  // f32x4.nearest rounds half to even, as the contract's `round` does.
+  round: (f, x) => f.get(x).simd(SIMD.f32x4_nearest),
+  exp: (f, x, t) => {
+    emitExp(f, x, [t[0], t[1], t[2]]);
+  },
+  expm1: emitExpm1,
+  log: (f, x, t) => {
+    emitLog(f, x, [t[0], t[1], t[2]]);
+  },
+  log1p: emitLog1p,
+  tanh: emitTanh,
+  isNaN: (f, x) => f.get(x).get(x).simd(SIMD.f32x4_ne),
+};
+
+/** float32 binary ops: arithmetic gives float32, comparisons a mask. */
+const FLOAT_BINARY: Partial<Record<BinaryOp, number>> = {
+  add: SIMD.f32x4_add,
+  sub: SIMD.f32x4_sub,
+  mul: SIMD.f32x4_mul,
+  div: SIMD.f32x4_div,
+  // As Math.max/min: NaN if either is NaN, and max(−0, +0) = +0.
+  maximum: SIMD.f32x4_max,
+  minimum: SIMD.f32x4_min,
+  equal: SIMD.f32x4_eq,
+  notEqual: SIMD.f32x4_ne,
+  less: SIMD.f32x4_lt,
+  lessEqual: SIMD.f32x4_le,
+  greater: SIMD.f32x4_gt,
+  greaterEqual: SIMD.f32x4_ge,
+};
+
+/** bool binary ops, on masks. */
+const BOOL_BINARY: Partial<Record<BinaryOp, number>> = {
+  equal: SIMD.i32x4_eq,
+  notEqual: SIMD.v128_xor,
+  logicalAnd: SIMD.v128_and,
+  logicalOr: SIMD.v128_or,
+};
+
+const VECTOR_DTYPES = new Set(["float32", "bool"]);
+
+function nodeCompiles(node: ProgramNode, nodes: readonly ProgramNode[]): boolean {
+  if (!VECTOR_DTYPES.has(node.dtype)) return false;
+  switch (node.kind) {
+    case "input":
+    case "constant":
+    case "where":
+      return true;
+    case "cast":
+      // float32 ↔ bool (same-dtype casts are never built).
+      return VECTOR_DTYPES.has(nodes[node.x]!.dtype);
+    case "unary":
+      return nodes[node.x]!.dtype === "bool" ? node.op === "logicalNot" : FLOAT_UNARY[node.op] !== undefined;
+    case "binary":
+      return (nodes[node.a]!.dtype === "bool" ? BOOL_BINARY : FLOAT_BINARY)[node.op] !== undefined;
+  }
+}
+
+/** Whether `program` compiles to a Wasm loop (float32 and bool nodes, ops with a vector form). */
+export function compiles(program: ElementwiseProgram): boolean {
+  return program.inputs.every((d) => VECTOR_DTYPES.has(d)) && program.nodes.every((node) => nodeCompiles(node, program.nodes));
+}
+
+/** Nodes the result depends on. */
+function liveNodes(program: ElementwiseProgram): boolean[] {
+  const live = program.nodes.map(() => false);
+  live[program.result] = true;
+  for (let i = program.result; i >= 0; i--) {
+    if (!live[i]) continue;
+    const node = program.nodes[i]!;
+    if (node.kind === "unary" || node.kind === "cast") live[node.x] = true;
+    else if (node.kind === "binary") live[node.a] = live[node.b] = true;
+    else if (node.kind === "where") live[node.condition] = live[node.a] = live[node.b] = true;
+  }
+  return live;
+}
+
+/** Vectors per iteration of the main loop. */
+const UNROLL = 4;
+
+/** Where a vector shorter than a whole one is parked before its bytes are copied out (heap scratch). */
+const TAIL = 512;
+
+/**
+ * `run(ptr₀…ptrₖ₋₁, rowStride₀…rowStrideₖ₋₁, out, rows, cols, constants…)` for `program`, where input `i`
+ * advances within a row iff `steps[i]` is 1. Pointers and row strides are in bytes; constants are f32 for
+ * float32 constants and i32 (0 or 1) for bool ones, in node order (`constantsOf`).
+ */
+export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps: readonly (0 | 1)[]): void {
+  const { nodes, result } = program;
+  const k = program.inputs.length;
+  const constants = nodes.filter((n) => n.kind === "constant");
+  const params: ValType[] = [...new Array<ValType>(2 * k + 3).fill("i32"), ...constants.map((c): ValType => (c.dtype === "float32" ? "f32" : "i32"))];
+  const [out, rows, cols] = [2 * k, 2 * k + 1, 2 * k + 2];
+  const outBool = nodes[result]!.dtype === "bool";
+  m.fn("run", params, [], (f) => {
+    const live = liveNodes(program);
+    // Values per copy of the body (the main loop interleaves UNROLL copies); constants and inputs that
+    // repeat along a row are set outside the body and shared.
+    const shared = nodes.map((node) => node.kind === "constant" || (node.kind === "input" && steps[node.index] === 0));
+    const value0 = nodes.map(() => f.local("v128"));
+    const copies = Array.from({ length: UNROLL }, (_, u) => ({
+      value: u === 0 ? value0 : nodes.map((_, i) => (shared[i] ? value0[i]! : f.local("v128"))),
+      t: [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")] as Scratch,
+    }));
+    const value = value0;
+    const zero = f.local("v128");
+    const [r, j, jb, tail, addr, c] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
+    f.i32(0).simd(SIMD.i32x4_splat).set(zero);
+    // Constants, once.
+    let p = 2 * k + 3;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (node.kind !== "constant") continue;
+      if (live[i]) {
+        if (node.dtype === "float32") f.get(p).simd(SIMD.f32x4_splat).set(value[i]!);
+        else f.i32(0).get(p).op(OP.i32Sub).simd(SIMD.i32x4_splat).set(value[i]!);
+      }
+      p++;
+    }
+    const inputNodes = nodes.flatMap((node, i) => (node.kind === "input" && live[i] ? [{ node: i, index: node.index, bool: node.dtype === "bool" }] : []));
+    f.i32(0).set(r);
+    f.forLoop(r, rows, 1, () => {
+      // Inputs that repeat along the row: one value per row.
+      for (const input of inputNodes) {
+        if (steps[input.index] === 1) continue;
+        if (input.bool) f.i32(0).get(input.index).mem(OP.i32Load8U, 0).op(OP.i32Sub).simd(SIMD.i32x4_splat).set(value[input.node]!);
+        else f.get(input.index).simdMem(SIMD.v128_load32_splat, 2).set(value[input.node]!);
+      }
+      /** Loads the advancing inputs' vector `u` past element j and computes every live node, in copy `u`'s locals. */
+      const compute = (u: number) => {
+        const { value, t } = copies[u]!;
+        for (const input of inputNodes) {
+          if (steps[input.index] === 0) continue;
+          if (input.bool) {
+            f.get(input.index).get(j).op(OP.i32Add).simdMem(SIMD.v128_load32_zero, 0, 4 * u).simd(SIMD.i16x8_extend_low_i8x16_u).simd(SIMD.i32x4_extend_low_i16x8_u);
+            f.get(zero).simd(SIMD.i32x4_ne).set(value[input.node]!).mark();
+          } else {
+            f.get(input.index).get(jb).op(OP.i32Add).v128Load(16 * u).set(value[input.node]!).mark();
+          }
+        }
+        for (let i = 0; i <= result; i++) {
+          if (live[i]) emitNode(f, nodes, i, value, t, zero);
+        }
+      };
+      /** Stores copy `u`'s result vector at `addr` + 16·`u` bytes (a bool result as four bytes). */
+      const store = (u: number) => {
+        const { value, t } = copies[u]!;
+        const offset = 16 * u;
+        f.get(addr);
+        if (outBool) {
+          f.get(value[result]!);
+          splatI32(f, 1).simd(SIMD.v128_and);
+          f.tee(t[0]).get(t[0]).simd(SIMD.i16x8_narrow_i32x4_u);
+          f.tee(t[0]).get(t[0]).simd(SIMD.i8x16_narrow_i16x8_u);
+          f.lane(SIMD.i32x4_extract_lane, 0).mem(OP.i32Store, 0, offset / 4);
+        } else {
+          f.get(value[result]!).v128Store(offset);
+        }
+        f.mark();
+      };
+      const outAddress = () => {
+        f.get(out).get(j);
+        if (!outBool) f.i32(2).op(OP.i32Shl);
+        f.op(OP.i32Add);
+      };
+      f.i32(0).set(j).i32(0).set(tail);
+      // Four vectors per iteration while they fit (the loop's bookkeeping is paid once for 16 elements).
+      f.structured(OP.block, () => {
+        f.structured(OP.loop, () => {
+          f.get(j).i32(UNROLL * 4).op(OP.i32Add).get(cols).op(OP.i32GtS, OP.brIf, 1);
+          f.get(j).i32(2).op(OP.i32Shl).set(jb);
+          outAddress();
+          f.set(addr);
+          f.interleave(UNROLL, (u) => {
+            compute(u);
+            store(u);
+          });
+          f.get(j).i32(UNROLL * 4).op(OP.i32Add).set(j).op(OP.br, 0);
+        });
+      });
+      // Then one vector at a time.
+      f.structured(OP.block, () => {
+        f.structured(OP.loop, () => {
+          // Past the last whole vector: overlap the previous one, or (row < 4) go through scratch.
+          f.get(j).i32(4).op(OP.i32Add).get(cols).op(OP.i32GtS).op(OP.if, 0x40);
+          f.get(j).get(cols).op(OP.i32GeS, OP.brIf, 2);
+          f.get(cols).i32(4).op(OP.i32GeS).op(OP.if, 0x40);
+          f.get(cols).i32(4).op(OP.i32Sub).set(j);
+          f.op(OP.else).i32(1).set(tail).op(OP.end);
+          f.op(OP.end);
+          f.get(j).i32(2).op(OP.i32Shl).set(jb);
+          compute(0);
+          // Store at out + j (or into scratch for a short row).
+          f.i32(TAIL);
+          outAddress();
+          f.get(tail).op(OP.select).set(addr);
+          store(0);
+          f.get(tail).op(OP.if, 0x40);
+          f.i32(0).set(c);
+          f.get(cols);
+          if (!outBool) f.i32(2).op(OP.i32Shl);
+          f.set(addr);
+          f.forLoop(c, addr, 1, () => {
+            f.get(out).get(c).op(OP.i32Add).get(c).mem(OP.i32Load8U, 0, TAIL).mem(OP.i32Store8, 0);
+          });
+          f.op(OP.br, 2).op(OP.end);
+          f.get(j).i32(4).op(OP.i32Add).set(j).op(OP.br, 0);
+        });
+      });
+      for (let i = 0; i < k; i++) f.get(i).get(k + i).op(OP.i32Add).set(i);
+      f.get(out).get(cols);
+      if (!outBool) f.i32(2).op(OP.i32Shl);
+      f.op(OP.i32Add).set(out);
+    });
+  });
+}
+
+/** Computes node `i` (not an input or constant) into its local. */
+function emitNode(f: FunctionBuilder, nodes: readonly ProgramNode[], i: number, value: readonly number[], t: Scratch, zero: number): void {
+  const node = nodes[i]!;
+  switch (node.kind) {
+    case "input":
+    case "constant":
+      return;
+    case "unary":
+      if (node.op === "logicalNot") f.get(value[node.x]!).simd(SIMD.v128_not);
+      else FLOAT_UNARY[node.op]!(f, value[node.x]!, t);
+      break;
+    case "binary": {
+      const bool = nodes[node.a]!.dtype === "bool";
+      f.get(value[node.a]!).get(value[node.b]!).simd((bool ? BOOL_BINARY : FLOAT_BINARY)[node.op]!);
+      break;
+    }
+    case "where":
+      f.get(value[node.a]!).get(value[node.b]!).get(value[node.condition]!).simd(SIMD.v128_bitselect);
+      break;
+    case "cast":
+      // float32 → bool: non-zero (NaN included) is true; bool → float32: the mask's lanes as 1.0 or 0.0.
+      if (node.dtype === "bool") f.get(value[node.x]!).get(zero).simd(SIMD.f32x4_ne);
+      else {
+        f.get(value[node.x]!);
+        splat(f, 1).simd(SIMD.v128_and);
+      }
+      break;
+  }
+  f.set(value[i]!).mark();
+}
+
+const primitives = new Map<string, ElementwiseProgram | null>();
+
+/**
+ * The one-node program of a primitive kernel (`unary`, `binary`, `where`) on inputs of `dtypes`, or null when it
+ * does not compile (another dtype, an op without a vector form): the backend's primitive kernels run through the
+ * same compiled loops as fused programs.
+ */
+export function primitiveProgram(kind: "unary" | "binary" | "where", op: string, dtypes: readonly DType[]): ElementwiseProgram | null {
+  const key = `${kind}:${op}:${dtypes.join(",")}`;
+  let program = primitives.get(key);
+  if (program === undefined) {
+    program = null;
+    if (dtypes.every((d) => VECTOR_DTYPES.has(d))) {
+      const b = new ProgramBuilder(op, dtypes);
+      const [x, y, z] = dtypes.map((_, i) => b.input(i));
+      try {
+        const built = b.build(kind === "unary" ? b.unary(op as UnaryOp, x!) : kind === "binary" ? b.binary(op as BinaryOp, x!, y!) : b.where(x!, y!, z!));
+        if (compiles(built)) program = built;
+      } catch {
+        // A dtype the op does not take (the op layer refuses it before a kernel runs): not ours to compile.
+      }
+    }
+    primitives.set(key, program);
+  }
+  return program;
+}
+
+type Run = (...args: number[]) => unknown;
+
+/** The compiled programs of one heap, by the program's key and the inputs' step pattern. */
+export class WasmPrograms {
+  /** Per program key: the loop per step pattern (bit i: input i advances), or null if it does not compile. */
+  private readonly compiled = new Map<string, Run[] | null>();
+
+  constructor(private readonly kernels: Kernels) {}
+
+  /** The loop for `program` with inputs stepping as `steps`, or null when the program is left to TypeScript. */
+  get(program: ElementwiseProgram, steps: readonly (0 | 1)[]): Run | null {
+    let table = this.compiled.get(program.key);
+    if (table === undefined) {
+      // The step pattern is a bit mask: more inputs than that are left to the evaluator.
+      table = program.inputs.length <= 24 && compiles(program) ? [] : null;
+      this.compiled.set(program.key, table);
+    }
+    if (table === null) return null;
+    let pattern = 0;
+    for (let i = 0; i < steps.length; i++) pattern |= steps[i]! << i;
+    let run = table[pattern];
+    if (run === undefined) {
+      run = this.kernels.get(`program:${program.key}:${pattern}`, (m) => {
+        emitProgram(m, program, steps);
+      }).run!;
+      table[pattern] = run;
+    }
+    return run;
+  }
+}

@@ -1,0 +1,178 @@
+import { OP, SIMD, type FunctionBuilder, type ModuleBuilder } from "./emitter.js";
+import type { Kernels } from "./runtime.js";
+
+/**
+ * float32 sum, max and min in WebAssembly SIMD, for the two layouts training reduces: the last axes (a row
+ * per output element — softmax's and cross-entropy's sums, a mean over everything) and the leading axes (a
+ * column per output element — a bias gradient summed over the batch). path.ts collapses a reduction to one
+ * of them, or leaves it to the TypeScript kernel.
+ *
+ * Sums accumulate in float64, as the TypeScript kernel does (two f64x2 accumulators per row, or a float64
+ * scratch row for column sums), and round to float32 once; only the order of the additions differs, so the
+ * results agree to float64 rounding before that last step. max and min are f32x4.max/min: NaN propagates,
+ * and max(−0, +0) is +0 whichever comes first.
+ */
+
+export type WasmReduceOp = "sum" | "max" | "min";
+
+const IDENTITY: Record<WasmReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity };
+
+/** `acc ⊕ v` for four f32 lanes, or one f32 (`scalar`). */
+function combine(f: FunctionBuilder, op: "max" | "min", scalar: boolean): void {
+  if (scalar) f.op(op === "max" ? OP.f32Max : OP.f32Min);
+  else f.simd(op === "max" ? SIMD.f32x4_max : SIMD.f32x4_min);
+}
+
+/** run(x, out, rows, cols): out[r] = ⊕ of row r's `cols` contiguous floats. */
+function emitRows(m: ModuleBuilder, op: WasmReduceOp): void {
+  m.fn("run", ["i32", "i32", "i32", "i32"], [], (f) => {
+    const [x, out, rows, cols] = [0, 1, 2, 3];
+    const [r, j, full] = [f.local("i32"), f.local("i32"), f.local("i32")];
+    const [a0, a1] = [f.local("v128"), f.local("v128")];
+    const scalar = f.local(op === "sum" ? "f64" : "f32");
+    f.get(cols).i32(-4).op(OP.i32And).set(full);
+    f.i32(0).set(r);
+    f.forLoop(r, rows, 1, () => {
+      if (op === "sum") {
+        f.splat(0).set(a0).splat(0).set(a1);
+        f.op(OP.f64Const, 0, 0, 0, 0, 0, 0, 0, 0).set(scalar);
+      } else {
+        f.splat(IDENTITY[op]).set(a0);
+        f.f32(IDENTITY[op]).set(scalar);
+      }
+      f.i32(0).set(j);
+      // Four floats at a time.
+      f.forLoop(j, full, 4, () => {
+        if (op === "sum") {
+          for (const [acc, offset] of [[a0, 0], [a1, 8]] as const) {
+            f.get(acc).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).simdMem(SIMD.v128_load64_zero, 3, offset);
+            f.simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).set(acc);
+          }
+        } else {
+          f.get(a0).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load();
+          combine(f, op, false);
+          f.set(a0);
+        }
+      });
+      // The rest one at a time.
+      f.forLoop(j, cols, 1, () => {
+        f.get(scalar).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).mem(OP.f32Load, 2);
+        if (op === "sum") f.op(OP.f64PromoteF32, OP.f64Add);
+        else combine(f, op, true);
+        f.set(scalar);
+      });
+      // Fold the lanes in, store, next row.
+      f.get(out).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add);
+      if (op === "sum") {
+        f.get(a0).get(a1).simd(SIMD.f64x2_add).set(a0);
+        f.get(a0).lane(SIMD.f64x2_extract_lane, 0).get(a0).lane(SIMD.f64x2_extract_lane, 1).op(OP.f64Add).get(scalar).op(OP.f64Add).op(OP.f32DemoteF64);
+      } else {
+        f.get(scalar);
+        for (let lane = 0; lane < 4; lane++) {
+          f.get(a0).lane(SIMD.f32x4_extract_lane, lane);
+          combine(f, op, true);
+        }
+      }
+      f.mem(OP.f32Store, 2);
+      f.get(x).get(cols).i32(2).op(OP.i32Shl).op(OP.i32Add).set(x);
+    });
+  });
+}
+
+/**
+ * run(x, out, scratch, rows, cols): out[c] = ⊕ over r of x[r·cols + c]. Sums run into `scratch` (cols float64
+ * values, 16-byte aligned) and are rounded into `out` at the end; max and min run in `out` itself.
+ */
+function emitColumns(m: ModuleBuilder, op: WasmReduceOp): void {
+  m.fn("run", ["i32", "i32", "i32", "i32", "i32"], [], (f) => {
+    const [x, out, scratch, rows, cols] = [0, 1, 2, 3, 4];
+    const [r, j, full] = [f.local("i32"), f.local("i32"), f.local("i32")];
+    const address = (base: number, shift: number) => f.get(base).get(j).i32(shift).op(OP.i32Shl).op(OP.i32Add);
+    f.get(cols).i32(-2).op(OP.i32And).set(full);
+    // Start from the identity.
+    f.i32(0).set(j);
+    if (op === "sum") {
+      f.forLoop(j, cols, 1, () => {
+        address(scratch, 3).op(OP.f64Const, 0, 0, 0, 0, 0, 0, 0, 0).mem(OP.f64Store, 3);
+      });
+    } else {
+      f.forLoop(j, cols, 1, () => {
+        address(out, 2).f32(IDENTITY[op]).mem(OP.f32Store, 2);
+      });
+    }
+    f.i32(0).set(r);
+    f.forLoop(r, rows, 1, () => {
+      f.i32(0).set(j);
+      if (op === "sum") {
+        // Two columns at a time in float64, then the odd one.
+        f.forLoop(j, full, 2, () => {
+          address(scratch, 3);
+          address(scratch, 3).v128Load();
+          address(x, 2).simdMem(SIMD.v128_load64_zero, 3).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).v128Store();
+        });
+        f.forLoop(j, cols, 1, () => {
+          address(scratch, 3);
+          address(scratch, 3).mem(OP.f64Load, 3);
+          address(x, 2).mem(OP.f32Load, 2).op(OP.f64PromoteF32, OP.f64Add).mem(OP.f64Store, 3);
+        });
+      } else {
+        const four = f.local("i32");
+        f.get(cols).i32(-4).op(OP.i32And).set(four);
+        f.forLoop(j, four, 4, () => {
+          address(out, 2);
+          address(out, 2).v128Load();
+          address(x, 2).v128Load();
+          combine(f, op, false);
+          f.v128Store();
+        });
+        f.forLoop(j, cols, 1, () => {
+          address(out, 2);
+          address(out, 2).mem(OP.f32Load, 2);
+          address(x, 2).mem(OP.f32Load, 2);
+          combine(f, op, true);
+          f.mem(OP.f32Store, 2);
+        });
+      }
+      f.get(x).get(cols).i32(2).op(OP.i32Shl).op(OP.i32Add).set(x);
+    });
+    if (op === "sum") {
+      f.i32(0).set(j);
+      f.forLoop(j, cols, 1, () => {
+        address(out, 2);
+        address(scratch, 3).mem(OP.f64Load, 3).op(OP.f32DemoteF64).mem(OP.f32Store, 2);
+      });
+    }
+  });
+}
+
+type Run = (...args: number[]) => unknown;
+
+/** The reduction kernels of one heap; arguments are byte offsets into it and counts. */
+export class WasmReduce {
+  private readonly runs = new Map<string, Run>();
+
+  constructor(private readonly kernels: Kernels) {}
+
+  private run(layout: "rows" | "columns", op: WasmReduceOp): Run {
+    const key = `reduce:${layout}:${op}`;
+    let run = this.runs.get(key);
+    if (run === undefined) {
+      run = this.kernels.get(key, (m) => {
+        if (layout === "rows") emitRows(m, op);
+        else emitColumns(m, op);
+      }).run!;
+      this.runs.set(key, run);
+    }
+    return run;
+  }
+
+  /** out[r] = ⊕ of x's row r (`rows` rows of `cols` contiguous floats). */
+  rows(op: WasmReduceOp, x: number, out: number, rows: number, cols: number): void {
+    this.run("rows", op)(x, out, rows, cols);
+  }
+
+  /** out[c] = ⊕ of x's column c; `scratch` holds `cols` float64 values (sums only). */
+  columns(op: WasmReduceOp, x: number, out: number, scratch: number, rows: number, cols: number): void {
+    this.run("columns", op)(x, out, scratch, rows, cols);
+  }
+}
