@@ -2,9 +2,9 @@ import { ArgumentError, BackendError, describeSite, DisposedError, DTypeError, N
 import { Variable } from "./variable.js";
 
 /**
- * Runs `fn` as the public function `op` called with `args`: a NeuriteError raised by an op inside it is
- * (one of tensor-core's op errors) is re-raised, same class, naming `op` — and the argument, when the tensor at fault is in one of `args` (a
- * tensor, a tree of them, or a Variable) — with the inner op kept as `origin` and the original as `cause`.
+ * Runs `fn` as the public function `op` called with `args`: an error one of tensor-core's ops raises inside
+ * it is re-raised, same class, naming `op` — and the argument, when the tensor at fault is in one of `args`
+ * (a tensor, a tree of them, or a Variable) — with the inner op kept as `origin` and the original as `cause`.
  * The one mechanism by which composites, losses and transforms report the call the user made.
  *
  * ```ts
