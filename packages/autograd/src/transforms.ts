@@ -1,4 +1,4 @@
-import { callSite, cast, clone, formatShape, full, holdGradients, isFloat, setRecorder, Tensor, tidy, userFunction, Variable } from "@neurite/tensor-core";
+import { callSite, cast, clone, formatShape, holdGradients, isFloat, setRecorder, tensor, Tensor, tidy, userFunction, Variable } from "@neurite/tensor-core";
 import { GradientError } from "./errors.js";
 import { Tape, type Wrt } from "./tape.js";
 import { mapTree, type Grad } from "./tree.js";
@@ -169,7 +169,8 @@ function scalarGradients(
         `the function returned a tensor of shape ${formatShape(output.shape)}; ${op} needs a scalar (one-element) output — reduce it first (e.g. with .sum() or .mean()), or use vjp with a cotangent`,
       );
     }
-    const seed = full(output.shape, 1, { dtype: output.dtype, backend: output.backend });
+    // ∂f/∂f = 1, written from the host: one value uploads without a kernel launch.
+    const seed = tensor([1], { shape: output.shape, dtype: output.dtype, backend: output.backend });
     const flat = tape.backward(output.id, seed, wrt.flat(), true);
     holdGradients(variableGradients(args, argnums, flat), valueOwnedByVariables ? output : null);
     return [output, rebuild(args, argnums, flat)];
