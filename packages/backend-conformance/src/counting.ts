@@ -76,6 +76,7 @@ export function countingBackend(inner: Backend): CountingBackend {
     };
   }
   if (inner.dispose !== undefined) wrapped.dispose = inner.dispose.bind(inner);
+  if (inner.ready !== undefined) wrapped.ready = inner.ready.bind(inner);
   const methods = inner as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>;
   for (const name of KERNELS) {
     const method = methods[name];

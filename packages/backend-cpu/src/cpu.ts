@@ -1,5 +1,12 @@
 import {
   BackendError,
+  allocate,
+  binaryOps,
+  broadcastStrides,
+  collapseAxes,
+  expand,
+  sizeOf,
+  unaryOps,
   type ArgReduceOp,
   type Backend,
   type BackendCapabilities,
@@ -18,10 +25,10 @@ import {
 import * as elementwise from "./kernels/elementwise.js";
 import * as fusedKernels from "./kernels/fused.js";
 import { matmul } from "./kernels/matmul.js";
-import { evaluateProgram } from "./kernels/program.js";
 import * as movement from "./kernels/movement.js";
 import { randomUniform } from "./kernels/random.js";
 import { argReduce, reduce } from "./kernels/reduce.js";
+import type { evaluator } from "./kernels/program.js";
 import type { Input } from "./kernels/types.js";
 import { Storage } from "./storage.js";
 import { Heap } from "./wasm/heap.js";
@@ -77,6 +84,25 @@ export interface CpuBackend extends Backend {
   heap(): { readonly reservedBytes: number; readonly usedBytes: number };
 }
 
+/** The TypeScript program evaluator (kernels/program.ts) once its chunk has loaded, else null. */
+let evaluate: ReturnType<typeof evaluator> | null = null;
+let loading: Promise<void> | null = null;
+
+/**
+ * Imports the evaluator, shared by every backend of the process, behind a dynamic import: a bundle for a page
+ * with WebAssembly then does not carry it. Should the import fail, programs keep running as their primitive
+ * kernels (the same values).
+ */
+function loadEvaluator(): Promise<void> {
+  loading ??= import("./kernels/program.js").then(
+    (module) => {
+      evaluate = module.evaluator({ allocate, binaryOps, broadcastStrides, collapseAxes, sizeOf, unaryOps });
+    },
+    () => undefined,
+  );
+  return loading;
+}
+
 const capabilities: BackendCapabilities = { dtypes: ["float32", "int32", "bool", "float64"], syncRead: true };
 
 /**
@@ -119,6 +145,15 @@ class Cpu implements CpuBackend {
         ),
       softmax: (x, out) => this.output(fusedKernels.softmax(this.input(x, "softmax"), out), out.dtype),
     };
+    if (kernels === "js") void loadEvaluator();
+  }
+
+  /**
+   * Resolves once the TypeScript program evaluator has loaded (`setBackend` awaits it): on the TypeScript path
+   * at once, on the Wasm path, which compiles programs instead, once a program it cannot compile has asked for it.
+   */
+  ready(): Promise<void> {
+    return loading ?? Promise.resolve();
   }
 
   // --- storage ---
@@ -180,12 +215,19 @@ class Cpu implements CpuBackend {
 
   /**
    * The optional capability: a whole elementwise program in one pass — one Wasm SIMD loop where it compiles
-   * (wasm/program.ts), else block by block in TypeScript (kernels/program.ts).
+   * (wasm/program.ts), else block by block in TypeScript (kernels/program.ts). Until the evaluator has
+   * loaded (see `ready`), the program runs as its primitive kernels, which give the same bits.
    */
   elementwise(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId {
     const op = "elementwise";
-    return this.wasm?.program(program, inputs, out) ?? this.output(
-      evaluateProgram(
+    const compiled = this.wasm?.program(program, inputs, out) ?? null;
+    if (compiled !== null) return compiled;
+    if (evaluate === null) {
+      void loadEvaluator();
+      return expand(this, program, inputs, out.shape);
+    }
+    return this.output(
+      evaluate(
         program,
         inputs.map((x) => this.input(x, op)),
         out,

@@ -41,6 +41,12 @@ export interface Backend {
   disposeData(data: DataId): void;
   /** Storage the backend holds right now. */
   memory(): BackendMemory;
+  /**
+   * Optional: resolves once code the backend imports on demand has loaded (backend-cpu's TypeScript program
+   * evaluator, which a page with WebAssembly never fetches). `setBackend` awaits it, so the backend it makes
+   * current runs at full speed from the first op.
+   */
+  ready?(): Promise<void>;
 
   // --- primitives ---
   /** A tensor of `out.shape` with every element `value`. */

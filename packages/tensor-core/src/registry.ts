@@ -5,7 +5,8 @@ import { BackendError } from "./errors.js";
 /**
  * Makes `backend` the one new tensors are created on. Accepts a backend or a promise of one (a GPU backend
  * is created asynchronously). Tensors already created stay on their backend; several backends can be alive
- * at once, and `t.toBackend(other)` moves data between them.
+ * at once, and `t.toBackend(other)` moves data between them. A backend with a `ready()` method is made current
+ * once it resolves.
  *
  * ```ts
  * import { cpu } from "@neurite/backend-cpu";
@@ -15,6 +16,7 @@ import { BackendError } from "./errors.js";
 export async function setBackend(backend: Backend | Promise<Backend>): Promise<Backend> {
   const resolved = await backend;
   validateBackend(resolved);
+  await resolved.ready?.();
   engine.backend = resolved;
   engine.instanceOf(resolved);
   return resolved;

@@ -1,17 +1,17 @@
-import {
+import type {
   allocate,
   binaryOps,
   broadcastStrides,
   collapseAxes,
   sizeOf,
   unaryOps,
-  type BinaryOp,
-  type DType,
-  type ElementwiseProgram,
-  type OutputSpec,
-  type ProgramNode,
-  type TypedArray,
-  type UnaryOp,
+  BinaryOp,
+  DType,
+  ElementwiseProgram,
+  OutputSpec,
+  ProgramNode,
+  TypedArray,
+  UnaryOp,
 } from "@neurite/tensor-core";
 import type { Input } from "./types.js";
 
@@ -25,7 +25,29 @@ import type { Input } from "./types.js";
  * A block stays in the CPU cache between nodes, and no intermediate tensor is ever allocated: the memory a
  * program uses is its output plus a few reusable scratch blocks. Nothing is compiled (no `new Function`), so
  * this works under a strict Content-Security-Policy.
+ *
+ * The backend loads this module on demand (a page with WebAssembly never fetches it), so it imports nothing
+ * from tensor-core at run time: a bundler would then move tensor-core into a chunk shared with this one, and
+ * the page would load two chunks where it loads one. The helpers it needs come through `evaluator`.
  */
+
+/** The tensor-core helpers the evaluator uses, as the backend hands them over. */
+export interface CoreHelpers {
+  readonly allocate: typeof allocate;
+  readonly binaryOps: typeof binaryOps;
+  readonly broadcastStrides: typeof broadcastStrides;
+  readonly collapseAxes: typeof collapseAxes;
+  readonly sizeOf: typeof sizeOf;
+  readonly unaryOps: typeof unaryOps;
+}
+
+let core: CoreHelpers;
+
+/** The evaluator, over tensor-core's `helpers` (every backend passes the same functions). */
+export function evaluator(helpers: CoreHelpers): typeof evaluateProgram {
+  core = helpers;
+  return evaluateProgram;
+}
 
 export const BLOCK = 2048;
 
@@ -33,7 +55,7 @@ export const BLOCK = 2048;
 const pool = new Map<DType, TypedArray[]>();
 
 function take(dtype: DType): TypedArray {
-  return pool.get(dtype)?.pop() ?? allocate(dtype, BLOCK);
+  return pool.get(dtype)?.pop() ?? core.allocate(dtype, BLOCK);
 }
 
 function give(dtype: DType, block: TypedArray): void {
@@ -50,14 +72,14 @@ interface Reader {
   readonly strides: readonly number[];
 }
 
-export function evaluateProgram(program: ElementwiseProgram, inputs: readonly Input[], out: OutputSpec): TypedArray {
-  const n = sizeOf(out.shape);
-  const dst = allocate(out.dtype, n);
+function evaluateProgram(program: ElementwiseProgram, inputs: readonly Input[], out: OutputSpec): TypedArray {
+  const n = core.sizeOf(out.shape);
+  const dst = core.allocate(out.dtype, n);
   if (n === 0) return dst;
   const { nodes, result } = program;
-  const walk = collapseAxes(
+  const walk = core.collapseAxes(
     out.shape,
-    inputs.map((x) => broadcastStrides(x.shape, out.shape)),
+    inputs.map((x) => core.broadcastStrides(x.shape, out.shape)),
   );
   const readers: Reader[] = inputs.map((x, k) => {
     if (x.values.length === n) return { kind: "view", values: x.values, strides: [] };
@@ -196,7 +218,7 @@ function unaryBlock(op: UnaryOp, x: TypedArray, dst: TypedArray, len: number): v
       for (let i = 0; i < len; i++) dst[i] = Math.abs(x[i]!);
       return;
     default: {
-      const fn: Unary = unaryOps[op].fn;
+      const fn: Unary = core.unaryOps[op].fn;
       for (let i = 0; i < len; i++) dst[i] = fn(x[i]!);
     }
   }
@@ -236,7 +258,7 @@ function binaryBlock(op: BinaryOp, a: TypedArray, b: TypedArray, dst: TypedArray
       for (let i = 0; i < len; i++) dst[i] = a[i]! <= b[i]! ? 1 : 0;
       return;
     default: {
-      const info: { fn: Binary; intFn?: Binary } = binaryOps[op];
+      const info: { fn: Binary; intFn?: Binary } = core.binaryOps[op];
       const fn = int && info.intFn !== undefined ? info.intFn : info.fn;
       for (let i = 0; i < len; i++) dst[i] = fn(a[i]!, b[i]!);
     }
