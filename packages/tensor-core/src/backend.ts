@@ -8,7 +8,7 @@ import type { ElementwiseProgram } from "./program/ir.js";
  * A backend stores tensor data and runs **16 kernel methods covering 49 primitive operations**
  * (fill, unary for 16 ops, binary for 15, where, reduce for 4, argReduce for 2, matmul, cast, transpose,
  * broadcastTo, slice, concat, pad, gather, scatterAdd, randomUniform), plus 4 storage methods (upload, read,
- * disposeData, memory) and one optional (readSync). Every op in Neurite — activations, softmax, losses,
+ * disposeData, memory) and two optional ones (readSync, ready). Every op in Neurite — activations, softmax, losses,
  * convolution, pooling — is composed from these in tensor-core, and every gradient is composed from tensor-core
  * ops, so a backend that implements this interface trains networks without writing a backward pass.
  *
