@@ -78,6 +78,11 @@ export interface CpuBackend extends Backend {
   readonly threads: number;
   /** How the backend threads, or why it runs on one thread only. */
   readonly threading: string;
+  /**
+   * Resolves once the TypeScript program evaluator, which is loaded on demand, has arrived (`setBackend`
+   * awaits it): at once on the TypeScript path; on the Wasm path only after a program it cannot compile.
+   */
+  ready(): Promise<void>;
   /** Stops the worker threads (if any); tensors stay readable. */
   dispose(): void;
   /** The Wasm heap: bytes the memory reserves and bytes in pool blocks in use (both 0 on the JS path). */

@@ -62,6 +62,6 @@ describe("the TypeScript program evaluator, loaded on demand", () => {
     const y = tensor([1, 2, 3], { dtype: "int32" }).mul(3).add(1);
     expect(Array.from(await y.data())).toEqual([4, 7, 10]);
     const [, program, dtype, data] = programs()[1]!;
-    expect(Array.from(js.readSync(js.elementwise!(program, [{ data: js.upload(data, dtype), shape: [37], dtype }], { shape: [37], dtype })))).toEqual(expanded[1]);
+    expect(Array.from(js.readSync!(js.elementwise!(program, [{ data: js.upload(data, dtype), shape: [37], dtype }], { shape: [37], dtype })))).toEqual(expanded[1]);
   });
 });
