@@ -301,6 +301,42 @@ describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the blo
   });
 });
 
+describe("uniform nodes (constants and one-element inputs only) computed once on the host", () => {
+  const rand = seeded(12);
+  const run = (backend: Backend, program: ReturnType<ProgramBuilder["build"]>, inputs: readonly [Float32Array | Int32Array | Uint8Array, number[], DType][], shape: number[]) => {
+    const infos = inputs.map(([v, s, d]) => upload(backend, v, s, d));
+    return Array.from(backend.readSync!(backend.elementwise!(program, infos, { shape, dtype: program.nodes[program.result]!.dtype })));
+  };
+
+  it("a bias correction from an int32 step count (pow, a cast) runs in the loop's heap block with the evaluator's bits", () => {
+    const b = new ProgramBuilder("adam", ["float32", "int32", "bool"]);
+    const [x, t, guard] = [b.input(0), b.input(1), b.input(2)];
+    const correction = b.binary("add", b.unary("neg", b.binary("pow", 0.9, b.cast(t, "float32"))), 1);
+    const program = b.build(b.where(guard, b.binary("div", x, correction), x));
+    expect(compiles(program)).toBe(false);
+    for (const on of [1, 0]) {
+      const inputs: [Float32Array | Int32Array | Uint8Array, number[], DType][] = [[values(rand, 37, true), [37], "float32"], [Int32Array.of(7), [], "int32"], [Uint8Array.of(on), [], "bool"]];
+      const used = wasm.heap().usedBytes;
+      expect(run(wasm, program, inputs, [37])).toEqual(run(js, program, inputs, [37]));
+      expect(wasm.heap().usedBytes).toBeGreaterThan(used);
+    }
+  });
+
+  it("an output that is one value repeated (every input has one element) in any dtype, and loops that differ only in their input count", () => {
+    const step = new ProgramBuilder("step", ["int32", "bool"]);
+    const next = step.build(step.binary("add", step.input(0), step.cast(step.input(1), "int32")));
+    const scalars: [Int32Array | Uint8Array, number[], DType][] = [[Int32Array.of(41), [], "int32"], [Uint8Array.of(1), [], "bool"]];
+    expect(run(wasm, next, scalars, [])).toEqual([42]);
+    expect(run(wasm, next, scalars, [2, 3])).toEqual(run(js, next, scalars, [2, 3]));
+    // x + 3 and x + y with y one element: the same loop body, called with one and with two inputs.
+    const one = new ProgramBuilder("add", ["float32"]);
+    const two = new ProgramBuilder("add", ["float32", "float32"]);
+    const data = values(rand, 9);
+    expect(run(wasm, one.build(one.binary("add", one.input(0), 3)), [[data, [9], "float32"]], [9])).toEqual(Array.from(data, (v) => Math.fround(v + 3)));
+    expect(run(wasm, two.build(two.binary("add", two.input(0), two.input(1))), [[data, [9], "float32"], [Float32Array.of(3), [1], "float32"]], [9])).toEqual(Array.from(data, (v) => Math.fround(v + 3)));
+  });
+});
+
 describe("cpu() kernel selection and the Wasm heap", () => {
   it("picks Wasm by default here, keeps TypeScript on request, and refuses an unknown choice", () => {
     expect(cpu().kernels).toBe("wasm");

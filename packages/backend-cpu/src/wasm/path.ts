@@ -1,7 +1,7 @@
 import {
+  allocate,
   broadcastStrides,
   collapseAxes,
-  constantsOf,
   sizeOf,
   stridesOf,
   type BinaryOp,
@@ -21,6 +21,7 @@ import { WasmMatmul } from "./matmul.js";
 import { WasmPrograms, compiles, primitiveProgram } from "./program.js";
 import { WasmReduce, type WasmReduceOp } from "./reduce.js";
 import { Kernels } from "./runtime.js";
+import { uniformValues } from "./uniform.js";
 
 /**
  * The kernels the backend runs in WebAssembly: float32 matmul (every layout, batched, with the fused bias +
@@ -80,20 +81,30 @@ export class WasmPath {
    * The broadcast walk is collapsed; its last two axes run inside the loop, any further ones here.
    */
   program(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId | null {
-    if (out.dtype !== "float32" && out.dtype !== "bool") return null;
     const n = sizeOf(out.shape);
-    if (n === 0) return compiles(program) ? this.produce(0, out, () => undefined) : null;
+    const sizes = inputs.map((x) => sizeOf(x.shape));
+    const split = this.programs.split(
+      program,
+      sizes.map((size) => size === 1),
+    );
+    // Nodes that read only constants and one-element inputs: computed once, here (see uniform.ts).
+    const hosted = split.uniform.includes(true) ? uniformValues(program, split.uniform, (i) => this.storage.get(inputs[i]!.data, "elementwise")[0]!) : [];
+    if (split.loop === null) return this.storage.adopt(allocate(out.dtype, n).fill(hosted[program.result]!), out.dtype);
+    const loop = split.loop;
+    if (out.dtype !== "float32" && out.dtype !== "bool") return null;
+    if (n === 0) return compiles(loop) ? this.produce(0, out, () => undefined) : null;
+    const constants = split.sources.map((k) => hosted[k]!);
     // Same-shape and scalar inputs, the common cases: one flat row, without the strided walk.
-    if (inputs.every((x) => sizeOf(x.shape) === n || sizeOf(x.shape) === 1)) {
+    if (sizes.every((size) => size === n || size === 1)) {
       const run = this.programs.get(
-        program,
-        inputs.map((x) => (sizeOf(x.shape) === n ? 1 : 0)),
+        loop,
+        sizes.map((size) => (size === n ? 1 : 0)),
       );
       if (run === null) return null;
       return this.produce(n, out, (dst) => {
         const args = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
         for (let i = 0, k = inputs.length; i < k; i++) args.push(0);
-        args.push(dst, 1, n, ...constantsOf(program));
+        args.push(dst, 1, n, ...constants);
         run(...args);
       });
     }
@@ -106,14 +117,14 @@ export class WasmPath {
     const rows = rank < 2 ? 1 : walk.shape[rank - 2]!;
     const steps = walk.strides.map((s) => (rank === 0 ? 0 : s[rank - 1]!));
     if (steps.some((s) => s !== 0 && s !== 1)) return null;
-    const run = this.programs.get(program, steps as (0 | 1)[]);
+    const run = this.programs.get(loop, steps as (0 | 1)[]);
     if (run === null) return null;
     return this.produce(n, out, (dst) => {
       const k = inputs.length;
-      const sizes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));
+      const bytes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));
       const ptrs = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
-      const rowStrides = walk.strides.map((s, i) => (rank < 2 ? 0 : s[rank - 2]! * sizes[i]!));
-      const args = [...ptrs, ...rowStrides, dst, rows, cols, ...constantsOf(program)];
+      const rowStrides = walk.strides.map((s, i) => (rank < 2 ? 0 : s[rank - 2]! * bytes[i]!));
+      const args = [...ptrs, ...rowStrides, dst, rows, cols, ...constants];
       if (rank <= 2) {
         run(...args);
         return;
@@ -126,7 +137,7 @@ export class WasmPath {
         for (let i = 0; i < k; i++) {
           let offset = 0;
           for (let d = 0; d < outer.length; d++) offset += coord[d]! * walk.strides[i]![d]!;
-          args[i] = ptrs[i]! + offset * sizes[i]!;
+          args[i] = ptrs[i]! + offset * bytes[i]!;
         }
         args[2 * k] = dst + o * block;
         run(...args);

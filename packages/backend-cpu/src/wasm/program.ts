@@ -2,6 +2,7 @@ import { ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, typ
 import { OP, SIMD, type FunctionBuilder, type ModuleBuilder, type ValType } from "./emitter.js";
 import { emitExp, emitExpm1, emitLog, emitLog1p, emitTanh, splat, splatI32 } from "./math.js";
 import type { Kernels } from "./runtime.js";
+import { splitUniform, type UniformSplit } from "./uniform.js";
 
 /**
  * Elementwise programs compiled to one WebAssembly SIMD loop. Every node of the program becomes a few vector
@@ -18,8 +19,10 @@ import type { Kernels } from "./runtime.js";
  * a row shorter than one vector is computed through scratch memory, so nothing past the output is written.
  *
  * Constants are parameters, not immediates, so a program whose constants change every step (Adam's bias
- * correction) compiles once. Programs with an int32 or float64 node, a cast between other dtypes, or an op
- * without a vector form here (sin, cos, pow) are left to the TypeScript evaluator: `compiles` says which.
+ * correction) compiles once, and so do nodes that read only constants and one-element inputs: uniform.ts
+ * computes those once per call on the host. Programs with another int32 or float64 node, a cast between other
+ * dtypes, or an op without a vector form here (sin, cos, pow) on varying values are left to the TypeScript
+ * evaluator: `compiles` says which.
  */
 
 type Scratch = readonly [number, number, number, number, number];
@@ -99,7 +102,8 @@ function nodeCompiles(node: ProgramNode, nodes: readonly ProgramNode[]): boolean
 
 /** Whether `program` compiles to a Wasm loop (float32 and bool nodes, ops with a vector form). */
 export function compiles(program: ElementwiseProgram): boolean {
-  return program.inputs.every((d) => VECTOR_DTYPES.has(d)) && program.nodes.every((node) => nodeCompiles(node, program.nodes));
+  // Input nodes carry their input's dtype; an input without a node (a hoisted scalar, see uniform.ts) is never read.
+  return program.nodes.every((node) => nodeCompiles(node, program.nodes));
 }
 
 /** Nodes the result depends on. */
@@ -323,6 +327,20 @@ export class WasmPrograms {
   private readonly compiled = new Map<string, Run[] | null>();
 
   constructor(private readonly kernels: Kernels) {}
+
+  /** Per program key: the split into host and loop parts, per mask of one-element inputs (bit i: input i). */
+  private readonly splits = new Map<string, Map<number, UniformSplit>>();
+
+  /** `program` split for the inputs of one element that `scalar` marks (cached by key and mask). */
+  split(program: ElementwiseProgram, scalar: readonly boolean[]): UniformSplit {
+    let byMask = this.splits.get(program.key);
+    if (byMask === undefined) this.splits.set(program.key, (byMask = new Map<number, UniformSplit>()));
+    let mask = 0;
+    for (let i = 0; i < scalar.length; i++) if (scalar[i]) mask += 2 ** i;
+    let split = byMask.get(mask);
+    if (split === undefined) byMask.set(mask, (split = splitUniform(program, scalar)));
+    return split;
+  }
 
   /** The loop for `program` with inputs stepping as `steps`, or null when the program is left to TypeScript. */
   get(program: ElementwiseProgram, steps: readonly (0 | 1)[]): Run | null {
