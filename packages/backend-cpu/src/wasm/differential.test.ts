@@ -1,4 +1,4 @@
-import { broadcastShapes, ProgramBuilder, type Backend, type BinaryOp, type DataId, type DType, type FusedActivation, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
+import { broadcastShapes, ProgramBuilder, resultProgram, type Backend, type BinaryOp, type DataId, type DType, type FusedActivation, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../index.js";
 import { seeded } from "../testing/helpers.js";
@@ -299,6 +299,47 @@ describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the blo
     }
     wasm.disposeData(inHeap);
   });
+});
+
+describe("programs with several results, cpu-wasm (one loop writing every output) against cpu-js (one program per result)", () => {
+  const rand = seeded(13);
+  const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+  const shapes = [[1], [3], [7], [4, 4], [3, 5], [2, 3, 5], [5, 1, 9], [33, 18], [2, 2, 2, 6], [1000]];
+
+  it("every result bit for bit (exact ops), 150 random programs with two to four results over every broadcast pattern", () => {
+    for (let t = 0; t < 150; t++) {
+      const shape = pick(rand, shapes);
+      const dtypes = Array.from({ length: 1 + Math.floor(rand() * 3) }, (): DType => (rand() < 0.25 ? "bool" : "float32"));
+      const single = randomProgram(rand, dtypes, false);
+      // The program's result plus up to three other nodes (inputs and constants included), in random order.
+      const picked = new Set([single.result]);
+      for (let i = 0, extra = 1 + Math.floor(rand() * 3); i < extra; i++) picked.add(Math.floor(rand() * single.nodes.length));
+      const results = [...picked].sort(() => rand() - 0.5);
+      const program = { nodes: single.nodes, inputs: single.inputs, results, key: `${single.key}+${results.join(",")}` };
+      const inputs = dtypes.map((d) => {
+        const s = broadcastable(rand, shape);
+        const data = d === "bool" ? Uint8Array.from({ length: size(s) }, () => (rand() < 0.5 ? 1 : 0)) : values(rand, size(s), true);
+        return both(data, s, d);
+      });
+      const outs = results.map((r) => ({ shape, dtype: program.nodes[r]!.dtype }));
+      const got = guardedAll(() => wasm.elementwiseMulti!(program, inputs.map(([x]) => x), outs));
+      results.forEach((_, i) => {
+        const label = `${program.key} result ${i} on [${inputs.map(([x]) => `[${x.shape.join(", ")}]`).join(", ")}] → [${shape.join(", ")}]`;
+        const want = js.readSync!(js.elementwise!(resultProgram(program, i), inputs.map(([, x]) => x), outs[i]!));
+        expect(Array.from(wasm.readSync!(got[i]!)), label).toEqual(Array.from(want));
+      });
+    }
+  });
+
+  /** `guarded` for several results: guard tensors around the outputs must come out untouched. */
+  function guardedAll(op: () => DataId[]): DataId[] {
+    let results: DataId[] = [];
+    guarded(() => {
+      results = op();
+      return results[0]!;
+    });
+    return results;
+  }
 });
 
 describe("uniform nodes (constants and one-element inputs only) computed once on the host", () => {

@@ -1,4 +1,10 @@
-import { binaryOps, programKey, unaryOps, type DType, type ElementwiseProgram, type ProgramNode } from "@neurite/tensor-core";
+import { binaryOps, programKey, unaryOps, type DType, type MultiOutputProgram, type ProgramNode } from "@neurite/tensor-core";
+
+/** What the split reads of a program: its nodes and its inputs' dtypes. */
+interface Nodes {
+  readonly nodes: readonly ProgramNode[];
+  readonly inputs: readonly DType[];
+}
 
 /**
  * Uniform values of an elementwise program: the nodes that read only constants and one-element inputs have
@@ -18,16 +24,17 @@ export interface UniformSplit {
   readonly uniform: readonly boolean[];
   /**
    * The program the loop runs: the same inputs, the varying nodes, and each uniform node a varying one reads
-   * turned into a constant. Null when the result itself is uniform (the output is one value, repeated).
+   * turned into a constant; its results are the program's, in order. Null when a result is uniform (that
+   * output is one value, repeated).
    */
-  readonly loop: ElementwiseProgram | null;
+  readonly loop: MultiOutputProgram | null;
   /** For each constant of `loop`, in node order, the node of the program whose host value it takes. */
   readonly sources: readonly number[];
 }
 
-/** Splits `program` for inputs of which `scalar[i]` says whether input i has one element. */
-export function splitUniform(program: ElementwiseProgram, scalar: readonly boolean[]): UniformSplit {
-  const { nodes, result } = program;
+/** Splits `program` (writing `results`) for inputs of which `scalar[i]` says whether input i has one element. */
+export function splitUniform(program: Nodes, results: readonly number[], scalar: readonly boolean[]): UniformSplit {
+  const { nodes } = program;
   const uniform = nodes.map(() => false);
   nodes.forEach((node, i) => {
     switch (node.kind) {
@@ -49,7 +56,7 @@ export function splitUniform(program: ElementwiseProgram, scalar: readonly boole
         break;
     }
   });
-  if (uniform[result]) return { uniform, loop: null, sources: [] };
+  if (results.some((r) => uniform[r])) return { uniform, loop: null, sources: [] };
   // The loop's nodes: every varying node, and a constant for each uniform node a varying node reads.
   const loopNodes: ProgramNode[] = [];
   const sources: number[] = [];
@@ -85,17 +92,17 @@ export function splitUniform(program: ElementwiseProgram, scalar: readonly boole
     }
     at.set(i, loopNodes.push(copy) - 1);
   });
-  const loopResult = at.get(result)!;
+  const loopResults = results.map((r) => at.get(r)!);
   // The key counts the inputs: a hoisted input has no node, but the loop still takes its pointer and stride.
-  const key = `${programKey(loopNodes, loopResult)}/${program.inputs.length}`;
-  return { uniform, loop: { nodes: loopNodes, inputs: program.inputs, result: loopResult, key }, sources };
+  const key = `${programKey(loopNodes, loopResults[0]!)}+${loopResults.slice(1).join(",")}/${program.inputs.length}`;
+  return { uniform, loop: { nodes: loopNodes, inputs: program.inputs, results: loopResults, key }, sources };
 }
 
 /**
  * The host value of every uniform node (other entries are left undefined), `scalarValue(i)` giving the one
  * element of input i.
  */
-export function uniformValues(program: ElementwiseProgram, uniform: readonly boolean[], scalarValue: (index: number) => number): number[] {
+export function uniformValues(program: Nodes, uniform: readonly boolean[], scalarValue: (index: number) => number): number[] {
   const { nodes } = program;
   const values = new Array<number>(nodes.length);
   for (let i = 0; i < nodes.length; i++) {

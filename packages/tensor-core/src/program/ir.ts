@@ -45,6 +45,32 @@ export interface ElementwiseProgram {
   readonly key: string;
 }
 
+/**
+ * Several results of one elementwise pass over the same inputs: the nodes of `results` are written, in
+ * order, to one output each (every output has the call's shape and its node's dtype). Adam's update is one:
+ * the new moments and the new parameter from a single read of the gradient, the moments and the parameter.
+ * A backend with the `elementwiseMulti` capability runs it as one kernel; elsewhere the engine runs each
+ * result as a program of its own (`resultProgram`).
+ */
+export interface MultiOutputProgram {
+  readonly nodes: readonly ProgramNode[];
+  readonly inputs: readonly DType[];
+  readonly results: readonly number[];
+  /** The program's structure, constant values left out (as `ElementwiseProgram.key`). */
+  readonly key: string;
+}
+
+/**
+ * Result `i` of `program` as a program of its own: the nodes up to it (SSA order holds everything it reads).
+ * It keeps every input, read or not, so its key also counts them: a key names only inputs that have a node,
+ * and backends cache compiled kernels (which take every input) by key.
+ */
+export function resultProgram(program: MultiOutputProgram, i: number): ElementwiseProgram {
+  const result = program.results[i]!;
+  const nodes = program.nodes.slice(0, result + 1);
+  return { nodes, inputs: program.inputs, result, key: `${programKey(nodes, result)}/${program.inputs.length}` };
+}
+
 /** The operands of `node`, as node indices. */
 export function operandsOf(node: ProgramNode): readonly number[] {
   switch (node.kind) {
