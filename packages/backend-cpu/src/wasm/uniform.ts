@@ -32,9 +32,8 @@ export interface UniformSplit {
   readonly sources: readonly number[];
 }
 
-/** Splits `program` (writing `results`) for inputs of which `scalar[i]` says whether input i has one element. */
-export function splitUniform(program: Nodes, results: readonly number[], scalar: readonly boolean[]): UniformSplit {
-  const { nodes } = program;
+/** Per node, whether it reads only constants and inputs of one element (`scalar[i]` for input i). */
+export function uniformNodes(nodes: readonly ProgramNode[], scalar: readonly boolean[]): boolean[] {
   const uniform = nodes.map(() => false);
   nodes.forEach((node, i) => {
     switch (node.kind) {
@@ -56,6 +55,13 @@ export function splitUniform(program: Nodes, results: readonly number[], scalar:
         break;
     }
   });
+  return uniform;
+}
+
+/** Splits `program` (writing `results`) for inputs of which `scalar[i]` says whether input i has one element. */
+export function splitUniform(program: Nodes, results: readonly number[], scalar: readonly boolean[]): UniformSplit {
+  const { nodes } = program;
+  const uniform = uniformNodes(nodes, scalar);
   if (results.some((r) => uniform[r])) return { uniform, loop: null, sources: [] };
   // The loop's nodes: every varying node, and a constant for each uniform node a varying node reads.
   const loopNodes: ProgramNode[] = [];
