@@ -1,11 +1,11 @@
 import { BASE_KERNELS, type Backend } from "@neurite/tensor-core";
 
 /**
- * The kernel methods of the backend contract, the optional `elementwise` included. Storage methods (upload,
+ * The kernel methods of the backend contract, the optional `elementwise` and `elementwiseMulti` included. Storage methods (upload,
  * read, readSync, disposeData, memory) are passed through and counted apart: they move data, they do not
  * compute.
  */
-const KERNELS = [...BASE_KERNELS, "elementwise"] as const;
+const KERNELS = [...BASE_KERNELS, "elementwise", "elementwiseMulti"] as const;
 
 /** Methods whose first argument names the op (`unary("exp", …)` counts as `unary.exp`). */
 const BY_OP = new Set<string>(["unary", "binary", "reduce", "argReduce"]);

@@ -78,7 +78,24 @@ describe("the conformance kit on deliberately broken backends", () => {
     }));
     const report = await runConformance(nudged, { filter: named("program/float32/chain") });
     expect(report.failed.map((r) => r.name)).toEqual(["program/float32/chain with constants, comparisons, where and broadcasting"]);
-    expect(report.passed.map((r) => r.name)).toEqual(["program/float32/chain with constants, comparisons, where and broadcasting/expanded into primitives"]);
+    // The several-results cases run through `elementwiseMulti`, which this backend leaves as it was.
+    const chain = "program/float32/chain with constants, comparisons, where and broadcasting";
+    expect(report.passed.map((r) => r.name)).toEqual([`${chain}/expanded into primitives`, `${chain}/several results`, `${chain}/several results expanded into primitives`]);
+  });
+
+  it("catches an elementwiseMulti capability whose second result is wrong", async () => {
+    const swapped = patched((inner) => ({
+      elementwiseMulti(program, inputs, outs) {
+        const ids = inner.elementwiseMulti!(program, inputs, outs);
+        // The second output gets the first one's values (when their dtypes agree).
+        if (ids.length < 2 || outs[0]!.dtype !== outs[1]!.dtype) return ids;
+        inner.disposeData(ids[1]!);
+        return [ids[0]!, inner.upload(inner.readSync!(ids[0]!), outs[0]!.dtype), ...ids.slice(2)];
+      },
+    }));
+    const report = await runConformance(swapped, { filter: named("program/float32/chain") });
+    const chain = "program/float32/chain with constants, comparisons, where and broadcasting";
+    expect(report.failed.map((r) => r.name)).toEqual([`${chain}/several results`]);
   });
 
   it("accepts the broken exp when the manifest expects it to fail", async () => {

@@ -21,6 +21,8 @@ import {
   type TypedArray,
   type UnaryOp,
   type ElementwiseProgram,
+  type MultiOutputProgram,
+  resultProgram,
 } from "@neurite/tensor-core";
 import * as elementwise from "./kernels/elementwise.js";
 import * as fusedKernels from "./kernels/fused.js";
@@ -239,6 +241,14 @@ class Cpu implements CpuBackend {
       ),
       out.dtype,
     );
+  }
+
+  /**
+   * The optional capability: a program with several results in one pass — one Wasm loop writing every output
+   * where it compiles, else each result as `elementwise` runs it.
+   */
+  elementwiseMulti(program: MultiOutputProgram, inputs: readonly TensorInfo[], outs: readonly OutputSpec[]): DataId[] {
+    return this.wasm?.programOutputs(program, inputs, outs) ?? program.results.map((_, i) => this.elementwise(resultProgram(program, i), inputs, outs[i]!));
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { memory, setBackend, tensor, zeros } from "@neurite/tensor-core";
+import { memory, setBackend, tensor, tidy, zeros } from "@neurite/tensor-core";
 import { describe, expect, it, vi } from "vitest";
 import { cpu } from "./index.js";
 
@@ -44,5 +44,23 @@ describe("the garbage-collection safety net", () => {
     }
     expect(memory(backend)).toEqual(before);
     expect(kept.dataSync()).toEqual(new Float32Array([1, 2, 3]));
+  });
+
+  it("watches a tensor from the moment a tidy scope hands it to the caller (scope-owned ones it skips)", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const backend = cpu();
+    await setBackend(backend);
+    const before = memory(backend);
+    (() => {
+      // Made inside the scope (unwatched while it owns them); the sum leaves it and is then dropped.
+      tidy(() => zeros([1000]).add(1).sum());
+    })();
+    expect(memory(backend).buffers).toBe(before.buffers + 1);
+    for (let i = 0; i < 50 && memory(backend).buffers > before.buffers; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(memory(backend)).toEqual(before);
   });
 });

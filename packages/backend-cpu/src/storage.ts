@@ -72,8 +72,18 @@ export class Storage {
     return data;
   }
 
-  /** Copies caller-owned values: the caller may keep mutating its array afterwards. */
+  /**
+   * Copies caller-owned values: the caller may keep mutating its array afterwards. On the Wasm path float32
+   * values are copied straight into a heap block, where the Wasm kernels read them: a training batch would
+   * otherwise be copied twice (into a fresh array, then into the heap at its first product) and leave a
+   * large array per step for the garbage collector.
+   */
   upload(values: TypedArray, dtype: DType): DataId {
+    if (this.heap !== null && dtype === "float32") {
+      const data = this.allocHeap(values.length, dtype);
+      this.get(data, "upload").set(values);
+      return data;
+    }
     const copy = allocate(dtype, values.length);
     copy.set(values);
     return this.adopt(copy, dtype);

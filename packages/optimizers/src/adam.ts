@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
+import { decayedGradient, gradientInputs, updateOutputs } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdamOptions extends OptimizerOptions {
@@ -43,10 +43,11 @@ export class Adam extends Optimizer {
   }
 
   /**
-   * The new moments m ← β₁m + (1 − β₁)g and v ← β₂v + (1 − β₂)g², one program each (with weight decay the
-   * L2 term is added to g inside them), and the parameter's new value from `value(p, w, direction)`, a third
-   * program whose direction m̂ / (√v̂ + ε) reads the new moments and the bias corrections 1 − βᵗ — constants,
-   * or computed in the program from the device's step count after guarded steps.
+   * The new moments m ← β₁m + (1 − β₁)g and v ← β₂v + (1 − β₂)g² (with weight decay the L2 term is added to
+   * g) and the parameter's new value from `value(p, w, direction)`, whose direction m̂ / (√v̂ + ε) reads the
+   * new moments and the bias corrections 1 − βᵗ — constants, or computed from the device's step count after
+   * guarded steps. All three are results of one program: one kernel that reads the gradient, the moments and
+   * the parameter once, on a backend with `elementwiseMulti`.
    */
   protected adamUpdate(
     w: Tensor,
@@ -56,19 +57,12 @@ export class Adam extends Optimizer {
     decay: number,
     value: (p: ProgramBuilder, w: Expr, direction: Expr) => Expr,
   ): Update {
-    const op = this.name;
     const { beta1, beta2, epsilon } = this;
-    const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, decay);
-    const inputs = gradientInputs(w, gradient, decay);
-    const m = updateProgram(op, { ...inputs, m: slots?.m }, (p, x) => {
-      const gx = g(p, x);
-      return p.binary("add", x.m === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.m, beta1), p.binary("mul", gx, 1 - beta1));
-    }, { guard, old: slots?.m ?? 0 });
-    const v = updateProgram(op, { ...inputs, v: slots?.v }, (p, x) => {
-      const gx = g(p, x);
-      return p.binary("add", x.v === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.v, beta2), p.binary("mul", p.binary("mul", gx, gx), 1 - beta2));
-    }, { guard, old: slots?.v ?? 0 });
-    const step = updateProgram(op, { w, m, v, ...(typeof t === "number" ? {} : { t }) }, (p, x) => {
+    const inputs = { ...gradientInputs(w, gradient, decay), m: slots?.m, v: slots?.v, w, ...(typeof t === "number" ? {} : { t }) };
+    const [m, v, step] = updateOutputs(this.name, inputs, (p, x) => {
+      const gx = decayedGradient(p, x, decay);
+      const m = p.binary("add", x.m === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.m, beta1), p.binary("mul", gx, 1 - beta1));
+      const v = p.binary("add", x.v === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.v, beta2), p.binary("mul", p.binary("mul", gx, gx), 1 - beta2));
       let c1: Expr | number = typeof t === "number" ? 1 - beta1 ** t : 0;
       let c2: Expr | number = typeof t === "number" ? 1 - beta2 ** t : 0;
       if (x.t !== undefined) {
@@ -76,11 +70,12 @@ export class Adam extends Optimizer {
         c1 = p.binary("add", p.unary("neg", p.binary("pow", beta1, tx)), 1);
         c2 = p.binary("add", p.unary("neg", p.binary("pow", beta2, tx)), 1);
       }
-      const mHat = p.binary("div", x.m!, c1);
-      const vHat = p.binary("div", x.v!, c2);
-      return value(p, x.w!, p.binary("div", mHat, p.binary("add", p.unary("sqrt", vHat), epsilon)));
-    }, { guard, old: w });
-    return { value: step, slots: { m, v }, guarded: true };
+      const mHat = p.binary("div", m, c1);
+      const vHat = p.binary("div", v, c2);
+      // The unguarded moments: where the guard is false the parameter keeps its old value anyway.
+      return [m, v, value(p, x.w!, p.binary("div", mHat, p.binary("add", p.unary("sqrt", vHat), epsilon)))];
+    }, { guard, old: [slots?.m ?? 0, slots?.v ?? 0, w] });
+    return { value: step!, slots: { m: m!, v: v! }, guarded: true };
   }
 
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, hyper: Hyper): Update {

@@ -1,4 +1,4 @@
-import { ProgramBuilder, runProgram, type Expr, type Tensor } from "@neurite/tensor-core";
+import { ProgramBuilder, runOutputs, runProgram, type Expr, type Tensor } from "@neurite/tensor-core";
 
 /** The values an update program reads, by name; a slot that does not exist yet is left out. */
 export type Values<K extends string> = Readonly<Partial<Record<K, Expr | undefined>>>;
@@ -25,6 +25,30 @@ export interface Skip {
  * ```
  */
 export function updateProgram<K extends string>(op: string, inputs: Readonly<Partial<Record<K, Tensor | undefined>>>, body: (p: ProgramBuilder, x: Values<K>) => Expr, skip?: Skip): Tensor {
+  return updateOutputs(op, inputs, (p, x) => [body(p, x)], skip === undefined ? undefined : { guard: skip.guard, old: [skip.old] })[0]!;
+}
+
+/** What guarded outputs fall back to where the guard is false: one previous tensor or starting value each. */
+export interface SkipAll {
+  readonly guard: Tensor | undefined;
+  readonly old: readonly (Tensor | number)[];
+}
+
+/**
+ * Several outputs of an update rule computed by one elementwise program (`updateProgram` for each result of
+ * `body`, in one pass): Adam's new moments and new parameter read the gradient and the old values once, in
+ * one kernel on a backend with the `elementwiseMulti` capability (one program per output elsewhere).
+ *
+ * ```ts
+ * const [m, g, guard] = [tensor([0.5, -1]), tensor([1, 2]), scalar(true)];
+ * // the new momentum and its square, each kept as it was where the guard is false
+ * const [next, square] = updateOutputs("momentum", { m, g }, (p, x) => {
+ *   const n = p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1));
+ *   return [n, p.binary("mul", n, n)];
+ * }, { guard, old: [m, 0] });
+ * ```
+ */
+export function updateOutputs<K extends string>(op: string, inputs: Readonly<Partial<Record<K, Tensor | undefined>>>, body: (p: ProgramBuilder, x: Values<K>) => readonly Expr[], skip?: SkipAll): Tensor[] {
   const tensors: Tensor[] = [];
   const names: string[] = [];
   const indexOf = (t: Tensor, name: string): number => {
@@ -35,23 +59,31 @@ export function updateProgram<K extends string>(op: string, inputs: Readonly<Par
     names.push(name);
     return tensors.length - 1;
   };
-  const entries = (Object.entries(inputs) as [K, Tensor | undefined][]).filter((e): e is [K, Tensor] => e[1] !== undefined);
-  const slots = entries.map(([name, t]) => [name, indexOf(t, name)] as const);
+  const slots: [K, number][] = [];
+  for (const name in inputs) {
+    const t = inputs[name];
+    if (t !== undefined) slots.push([name, indexOf(t, name)]);
+  }
   const guard = skip?.guard;
   const guardIndex = guard === undefined ? -1 : indexOf(guard, "guard");
-  const oldIndex = guard === undefined || typeof skip!.old === "number" ? -1 : indexOf(skip!.old, "old");
+  const olds = skip?.old ?? [];
+  const oldIndices = guard === undefined ? [] : olds.map((old, i) => (typeof old === "number" ? -1 : indexOf(old, olds.length === 1 ? "old" : `old[${i}]`)));
   const builder = new ProgramBuilder(
     op,
     tensors.map((t) => t.dtype),
   );
   const values: Partial<Record<K, Expr | undefined>> = {};
   for (const [name, i] of slots) values[name] = builder.input(i);
-  let result = body(builder, values);
+  let results = body(builder, values);
   if (guard !== undefined) {
-    const old = oldIndex >= 0 ? builder.input(oldIndex) : builder.constant(skip!.old as number, result.dtype);
-    result = builder.where(builder.input(guardIndex), result, old);
+    const keep = builder.input(guardIndex);
+    results = results.map((result, i) => {
+      const old = oldIndices[i]! >= 0 ? builder.input(oldIndices[i]!) : builder.constant(olds[i] as number, result.dtype);
+      return builder.where(keep, result, old);
+    });
   }
-  return runProgram(op, builder.build(result), tensors, { names });
+  if (results.length === 1) return [runProgram(op, builder.build(results[0]!), tensors, { names })];
+  return runOutputs(op, builder.buildOutputs(results), tensors, { names });
 }
 
 /**

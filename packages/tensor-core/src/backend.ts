@@ -1,6 +1,6 @@
 import type { DType, TypedArray } from "./dtype.js";
 import type { BinaryOp, ReduceOp, UnaryOp, ArgReduceOp } from "./primitives.js";
-import type { ElementwiseProgram } from "./program/ir.js";
+import type { ElementwiseProgram, MultiOutputProgram } from "./program/ir.js";
 
 /**
  * # The backend contract
@@ -111,6 +111,12 @@ export interface Backend {
    * it, the engine runs the program as those kernels.
    */
   elementwise?(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId;
+  /**
+   * Optional: runs a program with several results (`MultiOutputProgram`) as one kernel, returning one new
+   * storage per result in order; `outs[i]` is result i's shape and dtype. Each must equal what `elementwise`
+   * gives for that result alone. Without it, the engine runs one program per result.
+   */
+  elementwiseMulti?(program: MultiOutputProgram, inputs: readonly TensorInfo[], outs: readonly OutputSpec[]): DataId[];
   /** Optional fused kernels; the op layer uses one when present and its composition when not. */
   readonly fused?: FusedKernels;
   /** Releases everything the backend holds (device, pools). */

@@ -20,9 +20,8 @@ export class Scope implements Owner {
   constructor(readonly parent: Scope | null) {}
 
   adopt(t: Tensor): void {
-    t.owner?.release(t);
-    t.owner = this;
     this.tensors.add(t);
+    t.moveTo(this);
   }
 
   release(t: Tensor): void {

@@ -3,7 +3,7 @@ import type { DType, TypedArray } from "./dtype.js";
 import { engine, Storage, storageBytes } from "./engine.js";
 import { BackendError, DisposedError, ShapeError } from "./errors.js";
 import { formatTensor } from "./format.js";
-import type { Owner } from "./scope.js";
+import { Scope, type Owner } from "./scope.js";
 import { sizeOf, type Shape } from "./shape.js";
 import * as ops from "./ops/index.js";
 
@@ -25,9 +25,10 @@ export class Tensor {
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
-  /** @internal The scope or variable that frees this tensor; null when the caller owns it. */
-  owner: Owner | null = null;
+  #owner: Owner | null = null;
   #storage: Storage | null;
+  /** Whether the garbage collector's safety net watches this tensor (see `#watch`). */
+  #watched = false;
 
   /** @internal Use `tensor()`, `zeros()` and the other creation functions. */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
@@ -38,8 +39,46 @@ export class Tensor {
     this.#storage = storage;
     storage.retain();
     engine.countTensor(storage.backend, 1);
-    engine.finalizer.register(this, storage, this);
     engine.track(this);
+    this.#watch();
+  }
+
+  /** @internal The scope or variable that frees this tensor; null when the caller owns it. */
+  get owner(): Owner | null {
+    return this.#owner;
+  }
+
+  set owner(owner: Owner | null) {
+    this.#owner = owner;
+    this.#watch();
+  }
+
+  /**
+   * @internal Hands this tensor to `owner` (a scope, a variable), then tells its previous owner, so the
+   * tensor is never ownerless in between.
+   */
+  moveTo(owner: Owner): void {
+    const previous = this.#owner;
+    if (previous === owner) return;
+    this.owner = owner;
+    previous?.release(this);
+  }
+
+  /**
+   * The garbage collector's safety net watches every live tensor except those a `tidy` scope owns: the
+   * scope holds them strongly and frees them when it ends (a sync scope always ends), so they cannot be
+   * collected unfreed. A tensor it hands to the caller is watched from then on. Registering every tensor a
+   * training step makes with the FinalizationRegistry, only to unregister it when the step's scope ends,
+   * cost more than the step's small kernels: registry cells are weak, and weak cells slow every minor
+   * collection. Variables are no such guarantee (a model may be dropped undisposed), so what they own stays
+   * watched.
+   */
+  #watch(): void {
+    const watch = this.#storage !== null && !(this.#owner instanceof Scope);
+    if (watch === this.#watched) return;
+    this.#watched = watch;
+    if (watch) engine.finalizer.register(this, this.#storage!, this);
+    else engine.finalizer.unregister(this);
   }
 
   get rank(): number {
@@ -77,8 +116,8 @@ export class Tensor {
     const storage = this.#storage;
     if (storage === null) return;
     this.#storage = null;
-    this.owner?.release(this);
-    engine.finalizer.unregister(this);
+    this.#owner?.release(this);
+    this.#watch();
     engine.countTensor(storage.backend, -1);
     storage.release();
   }

@@ -22,10 +22,7 @@ export class GradientSet implements Owner {
   private holders = 0;
 
   constructor(private value: Tensor | null) {
-    if (value !== null) {
-      value.owner?.release(value);
-      value.owner = this;
-    }
+    value?.moveTo(this);
   }
 
   join(): void {
@@ -36,10 +33,7 @@ export class GradientSet implements Owner {
     if (--this.holders > 0) return;
     const value = this.value;
     this.value = null;
-    if (value !== null && value.owner === this) {
-      value.owner = null;
-      value.dispose();
-    }
+    if (value !== null && value.owner === this) value.dispose();
   }
 
   release(t: Tensor): void {
@@ -122,10 +116,7 @@ export class Variable implements Owner {
   /** @internal Use `holdGradients`. Frees the previous gradients and owns `gradients`. */
   holdGradients(gradients: readonly Tensor[], set: GradientSet): void {
     this.dropGradients();
-    for (const t of gradients) {
-      t.owner?.release(t);
-      t.owner = this;
-    }
+    for (const t of gradients) t.moveTo(this);
     this.#gradients = [...gradients];
     this.#gradientSet = set;
     set.join();
@@ -143,10 +134,7 @@ export class Variable implements Owner {
     const set = this.#gradientSet;
     this.#gradients = [];
     this.#gradientSet = null;
-    for (const t of old) {
-      t.owner = null;
-      t.dispose();
-    }
+    for (const t of old) t.dispose();
     set?.leave();
   }
 

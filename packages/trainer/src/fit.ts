@@ -181,7 +181,9 @@ export async function fit(model: Module, data: TrainingData, options: FitOptions
       for await (const batch of epochBatches(loader, epoch)) {
         let norm: Tensor | null;
         try {
-          norm = trainStep(model, batch.x, batch.y, options, interval, epoch, batch.index, batch.size);
+          // A scope for the step's tensors: it frees what the step forgets, and what a scope owns is not
+          // watched by the garbage collector's safety net (a registration per tensor, every step).
+          norm = tidy(() => trainStep(model, batch.x, batch.y, options, interval, epoch, batch.index, batch.size));
         } finally {
           batch.dispose();
         }

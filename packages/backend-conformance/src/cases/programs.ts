@@ -1,4 +1,4 @@
-import { ProgramBuilder, runProgram, setBackend, type Backend, type DType, type ElementwiseProgram, type Expr } from "@neurite/tensor-core";
+import { ProgramBuilder, resultProgram, runOutputs, runProgram, setBackend, type Backend, type DType, type ElementwiseProgram, type Expr } from "@neurite/tensor-core";
 import { baseContractOnly } from "../base-contract.js";
 import type { ConformanceCase } from "../case.js";
 import { checkOp, expected, operand, type Operand } from "../check.js";
@@ -177,18 +177,38 @@ function runCase(c: ProgramCase, label: string, rng: Rng): Promise<void> {
   return checkOp(label, inputs, (ts) => runProgram("program", program, ts, c.shape === undefined ? {} : { shape: c.shape }), want);
 }
 
-/** The program cases, each on the backend as it is and through the base contract only. */
+/**
+ * One case's program with several results (the optional `elementwiseMulti` capability): its result and the
+ * two nodes before it, each compared with the reference of that node as a program of its own.
+ */
+function runOutputsCase(c: ProgramCase, label: string, rng: Rng): Promise<void> {
+  const inputs: Operand[] = c.inputs.map(([dtype, shape], i) => operand(`x${i}`, dtype, shape, c.draw(rng, dtype, shape.reduce((n, d) => n * d, 1))));
+  const builder = new ProgramBuilder("program", c.inputs.map(([d]) => d));
+  const last = c.body(builder, ...c.inputs.map((_, i) => builder.input(i)));
+  const nodes = builder.build(last).nodes;
+  const results = [last, ...[last.node - 1, last.node - 2].filter((k) => k >= 0).map((k) => ({ node: k, dtype: nodes[k]!.dtype }))];
+  const program = builder.buildOutputs(results);
+  const shape = c.shape ?? broadcastShape(...inputs.map((o) => o.shape));
+  const wants = results.map((r, i) => expected(programRef(resultProgram(program, i), inputs, shape), r.dtype, toleranceFor(r.dtype, c.kind)));
+  return checkOp(label, inputs, (ts) => runOutputs("program", program, ts, c.shape === undefined ? {} : { shape: c.shape }), wants);
+}
+
+/** Runs `run` with `backend` seen through the base contract only (programs expanded into primitives). */
+async function expanded(backend: Backend, run: () => Promise<void>): Promise<void> {
+  await setBackend(baseContractOnly(backend));
+  try {
+    await run();
+  } finally {
+    await setBackend(backend);
+  }
+}
+
+/** The program cases, each on the backend as it is and through the base contract only, with one and several results. */
 export function programCases(): ConformanceCase[] {
   return CASES.flatMap((c) => [
     defineCase(GROUP, `program/${c.name}`, c.dtypes, ({ rng, name }) => runCase(c, name, rng)),
-    defineCase(GROUP, `program/${c.name}/expanded into primitives`, c.dtypes, async ({ backend, rng, name }) => {
-      const view: Backend = baseContractOnly(backend);
-      await setBackend(view);
-      try {
-        await runCase(c, name, rng);
-      } finally {
-        await setBackend(backend);
-      }
-    }),
+    defineCase(GROUP, `program/${c.name}/expanded into primitives`, c.dtypes, ({ backend, rng, name }) => expanded(backend, () => runCase(c, name, rng))),
+    defineCase(GROUP, `program/${c.name}/several results`, c.dtypes, ({ rng, name }) => runOutputsCase(c, name, rng)),
+    defineCase(GROUP, `program/${c.name}/several results expanded into primitives`, c.dtypes, ({ backend, rng, name }) => expanded(backend, () => runOutputsCase(c, name, rng))),
   ]);
 }

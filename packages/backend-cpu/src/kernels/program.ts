@@ -13,6 +13,7 @@ import type {
   TypedArray,
   UnaryOp,
 } from "@neurite/tensor-core";
+import { uniformNodes, uniformValues } from "../wasm/uniform.js";
 import type { Input } from "./types.js";
 
 /**
@@ -86,16 +87,21 @@ function evaluateProgram(program: ElementwiseProgram, inputs: readonly Input[], 
     if (x.values.length === 1) return { kind: "scalar", values: x.values, strides: [] };
     return { kind: "gather", values: x.values, strides: walk.strides[k]! };
   });
-  // One scratch block per node (constants and scalars are filled once; views need none).
+  // Nodes that read only constants and one-element inputs have one value for the whole output: computed once
+  // (as the Wasm path does, with the same bits), not once per element — Adam's bias corrections, say.
+  const uniform = uniformNodes(
+    nodes,
+    readers.map((r) => r.kind === "scalar"),
+  );
+  const hosted = uniform.includes(true) ? uniformValues(program, uniform, (k) => inputs[k]!.values[0]!) : [];
+  if (uniform[result]) return dst.fill(hosted[result]!);
+  // One scratch block per node (uniform values are filled once; views need none).
   const blocks: (TypedArray | null)[] = nodes.map((node) => {
     if (node.kind === "input" && readers[node.index]!.kind === "view") return null;
     return take(node.dtype);
   });
   try {
-    nodes.forEach((node, i) => {
-      if (node.kind === "constant") blocks[i]!.fill(node.value);
-      else if (node.kind === "input" && readers[node.index]!.kind === "scalar") blocks[i]!.fill(readers[node.index]!.values[0]!);
-    });
+    for (let i = 0; i < nodes.length; i++) if (uniform[i]) blocks[i]!.fill(hosted[i]!);
     const values: TypedArray[] = new Array<TypedArray>(nodes.length);
     for (let start = 0; start < n; start += BLOCK) {
       const len = Math.min(BLOCK, n - start);
@@ -110,7 +116,7 @@ function evaluateProgram(program: ElementwiseProgram, inputs: readonly Input[], 
           }
           continue;
         }
-        if (node.kind === "constant") {
+        if (uniform[i] || node.kind === "constant") {
           values[i] = blocks[i]!;
           continue;
         }

@@ -1,4 +1,4 @@
-import { broadcastShapes, ProgramBuilder, type Backend, type BinaryOp, type DataId, type DType, type FusedActivation, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
+import { broadcastShapes, ProgramBuilder, resultProgram, type Backend, type BinaryOp, type DataId, type DType, type FusedActivation, type TensorInfo, type UnaryOp } from "@neurite/tensor-core";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../index.js";
 import { seeded } from "../testing/helpers.js";
@@ -300,6 +300,83 @@ describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the blo
       expect(Array.from(got), name).toEqual(expected);
     }
     wasm.disposeData(inHeap);
+  });
+});
+
+describe("programs with several results, cpu-wasm (one loop writing every output) against cpu-js (one program per result)", () => {
+  const rand = seeded(13);
+  const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+  const shapes = [[1], [3], [7], [4, 4], [3, 5], [2, 3, 5], [5, 1, 9], [33, 18], [2, 2, 2, 6], [1000]];
+
+  it("every result bit for bit (exact ops), 150 random programs with two to four results over every broadcast pattern", () => {
+    for (let t = 0; t < 150; t++) {
+      const shape = pick(rand, shapes);
+      const dtypes = Array.from({ length: 1 + Math.floor(rand() * 3) }, (): DType => (rand() < 0.25 ? "bool" : "float32"));
+      const single = randomProgram(rand, dtypes, false);
+      // The program's result plus up to three other nodes (inputs and constants included), in random order.
+      const picked = new Set([single.result]);
+      for (let i = 0, extra = 1 + Math.floor(rand() * 3); i < extra; i++) picked.add(Math.floor(rand() * single.nodes.length));
+      const results = [...picked].sort(() => rand() - 0.5);
+      const program = { nodes: single.nodes, inputs: single.inputs, results, key: `${single.key}+${results.join(",")}` };
+      const inputs = dtypes.map((d) => {
+        const s = broadcastable(rand, shape);
+        const data = d === "bool" ? Uint8Array.from({ length: size(s) }, () => (rand() < 0.5 ? 1 : 0)) : values(rand, size(s), true);
+        return both(data, s, d);
+      });
+      const outs = results.map((r) => ({ shape, dtype: program.nodes[r]!.dtype }));
+      const got = guardedAll(() => wasm.elementwiseMulti!(program, inputs.map(([x]) => x), outs));
+      results.forEach((_, i) => {
+        const label = `${program.key} result ${i} on [${inputs.map(([x]) => `[${x.shape.join(", ")}]`).join(", ")}] → [${shape.join(", ")}]`;
+        const want = js.readSync!(js.elementwise!(resultProgram(program, i), inputs.map(([, x]) => x), outs[i]!));
+        expect(Array.from(wasm.readSync!(got[i]!)), label).toEqual(Array.from(want));
+      });
+    }
+  });
+
+  /** `guarded` for several results: guard tensors around the outputs must come out untouched. */
+  function guardedAll(op: () => DataId[]): DataId[] {
+    let results: DataId[] = [];
+    guarded(() => {
+      results = op();
+      return results[0]!;
+    });
+    return results;
+  }
+});
+
+describe("uniform nodes (constants and one-element inputs only) computed once on the host", () => {
+  const rand = seeded(12);
+  const run = (backend: Backend, program: ReturnType<ProgramBuilder["build"]>, inputs: readonly [Float32Array | Int32Array | Uint8Array, number[], DType][], shape: number[]) => {
+    const infos = inputs.map(([v, s, d]) => upload(backend, v, s, d));
+    return Array.from(backend.readSync!(backend.elementwise!(program, infos, { shape, dtype: program.nodes[program.result]!.dtype })));
+  };
+
+  it("a bias correction from an int32 step count (pow, a cast) runs in the loop's heap block with the evaluator's bits", () => {
+    const b = new ProgramBuilder("adam", ["float32", "int32", "bool"]);
+    const [x, t, guard] = [b.input(0), b.input(1), b.input(2)];
+    const correction = b.binary("add", b.unary("neg", b.binary("pow", 0.9, b.cast(t, "float32"))), 1);
+    const program = b.build(b.where(guard, b.binary("div", x, correction), x));
+    expect(compiles(program)).toBe(false);
+    for (const on of [1, 0]) {
+      const inputs: [Float32Array | Int32Array | Uint8Array, number[], DType][] = [[values(rand, 37, true), [37], "float32"], [Int32Array.of(7), [], "int32"], [Uint8Array.of(on), [], "bool"]];
+      const used = wasm.heap().usedBytes;
+      expect(run(wasm, program, inputs, [37])).toEqual(run(js, program, inputs, [37]));
+      expect(wasm.heap().usedBytes).toBeGreaterThan(used);
+    }
+  });
+
+  it("an output that is one value repeated (every input has one element) in any dtype, and loops that differ only in their input count", () => {
+    const step = new ProgramBuilder("step", ["int32", "bool"]);
+    const next = step.build(step.binary("add", step.input(0), step.cast(step.input(1), "int32")));
+    const scalars: [Int32Array | Uint8Array, number[], DType][] = [[Int32Array.of(41), [], "int32"], [Uint8Array.of(1), [], "bool"]];
+    expect(run(wasm, next, scalars, [])).toEqual([42]);
+    expect(run(wasm, next, scalars, [2, 3])).toEqual(run(js, next, scalars, [2, 3]));
+    // x + 3 and x + y with y one element: the same loop body, called with one and with two inputs.
+    const one = new ProgramBuilder("add", ["float32"]);
+    const two = new ProgramBuilder("add", ["float32", "float32"]);
+    const data = values(rand, 9);
+    expect(run(wasm, one.build(one.binary("add", one.input(0), 3)), [[data, [9], "float32"]], [9])).toEqual(Array.from(data, (v) => Math.fround(v + 3)));
+    expect(run(wasm, two.build(two.binary("add", two.input(0), two.input(1))), [[data, [9], "float32"], [Float32Array.of(3), [1], "float32"]], [9])).toEqual(Array.from(data, (v) => Math.fround(v + 3)));
   });
 });
 

@@ -1,14 +1,17 @@
 import {
+  allocate,
   broadcastStrides,
   collapseAxes,
-  constantsOf,
   sizeOf,
   stridesOf,
   type BinaryOp,
   type DataId,
+  type DType,
   type ElementwiseProgram,
   type FusedActivation,
+  type MultiOutputProgram,
   type OutputSpec,
+  type ProgramNode,
   type ReduceOp,
   type TensorInfo,
   type UnaryOp,
@@ -21,6 +24,7 @@ import { WasmMatmul } from "./matmul.js";
 import { WasmPrograms, compiles, primitiveProgram } from "./program.js";
 import { WasmReduce, type WasmReduceOp } from "./reduce.js";
 import { Kernels } from "./runtime.js";
+import { uniformValues } from "./uniform.js";
 
 /**
  * The kernels the backend runs in WebAssembly: float32 matmul (every layout, batched, with the fused bias +
@@ -80,40 +84,65 @@ export class WasmPath {
    * The broadcast walk is collapsed; its last two axes run inside the loop, any further ones here.
    */
   program(program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec): DataId | null {
-    if (out.dtype !== "float32" && out.dtype !== "bool") return null;
-    const n = sizeOf(out.shape);
-    if (n === 0) return compiles(program) ? this.produce(0, out, () => undefined) : null;
+    return this.loop(program.key, program, [program.result], inputs, [out])?.[0] ?? null;
+  }
+
+  /** A program with several results as one loop writing every output, or null (then one program per result). */
+  programOutputs(program: MultiOutputProgram, inputs: readonly TensorInfo[], outs: readonly OutputSpec[]): DataId[] | null {
+    return this.loop(program.key, program, program.results, inputs, outs);
+  }
+
+  private loop(key: string, program: { readonly nodes: readonly ProgramNode[]; readonly inputs: readonly DType[] }, results: readonly number[], inputs: readonly TensorInfo[], outs: readonly OutputSpec[]): DataId[] | null {
+    const shape = outs[0]!.shape;
+    const n = sizeOf(shape);
+    const sizes = inputs.map((x) => sizeOf(x.shape));
+    const split = this.programs.split(
+      key,
+      program,
+      results,
+      sizes.map((size) => size === 1),
+    );
+    // Nodes that read only constants and one-element inputs: computed once, here (see uniform.ts).
+    const hosted = split.uniform.includes(true) ? uniformValues(program, split.uniform, (i) => this.storage.get(inputs[i]!.data, "elementwise")[0]!) : [];
+    if (split.loop === null) {
+      if (results.length > 1) return null;
+      return [this.storage.adopt(allocate(outs[0]!.dtype, n).fill(hosted[results[0]!]!), outs[0]!.dtype)];
+    }
+    const loop = split.loop;
+    if (outs.some((out) => out.dtype !== "float32" && out.dtype !== "bool")) return null;
+    if (n === 0) return compiles(loop) ? this.produce(0, outs, () => undefined) : null;
+    const constants = split.sources.map((k) => hosted[k]!);
+    const k = inputs.length;
     // Same-shape and scalar inputs, the common cases: one flat row, without the strided walk.
-    if (inputs.every((x) => sizeOf(x.shape) === n || sizeOf(x.shape) === 1)) {
+    if (sizes.every((size) => size === n || size === 1)) {
       const run = this.programs.get(
-        program,
-        inputs.map((x) => (sizeOf(x.shape) === n ? 1 : 0)),
+        loop,
+        sizes.map((size) => (size === n ? 1 : 0)),
       );
       if (run === null) return null;
-      return this.produce(n, out, (dst) => {
+      return this.produce(n, outs, (dst) => {
         const args = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
-        for (let i = 0, k = inputs.length; i < k; i++) args.push(0);
-        args.push(dst, 1, n, ...constantsOf(program));
+        for (let i = 0; i < k; i++) args.push(0);
+        args.push(...dst, 1, n, ...constants);
         run(...args);
       });
     }
     const walk = collapseAxes(
-      out.shape,
-      inputs.map((x) => broadcastStrides(x.shape, out.shape)),
+      shape,
+      inputs.map((x) => broadcastStrides(x.shape, shape)),
     );
     const rank = walk.shape.length;
     const cols = rank === 0 ? 1 : walk.shape[rank - 1]!;
     const rows = rank < 2 ? 1 : walk.shape[rank - 2]!;
     const steps = walk.strides.map((s) => (rank === 0 ? 0 : s[rank - 1]!));
     if (steps.some((s) => s !== 0 && s !== 1)) return null;
-    const run = this.programs.get(program, steps as (0 | 1)[]);
+    const run = this.programs.get(loop, steps as (0 | 1)[]);
     if (run === null) return null;
-    return this.produce(n, out, (dst) => {
-      const k = inputs.length;
-      const sizes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));
+    return this.produce(n, outs, (dst) => {
+      const bytes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));
       const ptrs = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
-      const rowStrides = walk.strides.map((s, i) => (rank < 2 ? 0 : s[rank - 2]! * sizes[i]!));
-      const args = [...ptrs, ...rowStrides, dst, rows, cols, ...constantsOf(program)];
+      const rowStrides = walk.strides.map((s, i) => (rank < 2 ? 0 : s[rank - 2]! * bytes[i]!));
+      const args = [...ptrs, ...rowStrides, ...dst, rows, cols, ...constants];
       if (rank <= 2) {
         run(...args);
         return;
@@ -121,14 +150,14 @@ export class WasmPath {
       // Axes beyond the loop's two: one call per outer position.
       const outer = walk.shape.slice(0, -2);
       const coord = outer.map(() => 0);
-      const block = rows * cols * (out.dtype === "bool" ? 1 : 4);
+      const blocks = outs.map((out) => rows * cols * (out.dtype === "bool" ? 1 : 4));
       for (let o = 0, count = sizeOf(outer); o < count; o++) {
         for (let i = 0; i < k; i++) {
           let offset = 0;
           for (let d = 0; d < outer.length; d++) offset += coord[d]! * walk.strides[i]![d]!;
-          args[i] = ptrs[i]! + offset * sizes[i]!;
+          args[i] = ptrs[i]! + offset * bytes[i]!;
         }
-        args[2 * k] = dst + o * block;
+        dst.forEach((start, r) => (args[2 * k + r] = start + o * blocks[r]!));
         run(...args);
         for (let d = outer.length - 1; d >= 0 && ++coord[d]! === outer[d]!; d--) coord[d] = 0;
       }
@@ -155,7 +184,7 @@ export class WasmPath {
     const pattern = runs.map((r) => (r.reduced ? "R" : "K")).join("");
     if (pattern !== "R" && pattern !== "KR" && pattern !== "RK") return null;
     const wasmOp: WasmReduceOp = op;
-    return this.produce(sizeOf(out.shape), out, (dst) => {
+    return this.produceOne(sizeOf(out.shape), out, (dst) => {
       const px = this.storage.heapOffset(x.data, op);
       if (pattern !== "RK") {
         const rows = pattern === "R" ? 1 : runs[0]!.size;
@@ -174,7 +203,7 @@ export class WasmPath {
 
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, out: OutputSpec): DataId | null {
     if (a.dtype !== "float32" || b.dtype !== "float32" || out.dtype !== "float32") return null;
-    return this.produce(sizeOf(out.shape), out, (dst) => {
+    return this.produceOne(sizeOf(out.shape), out, (dst) => {
       this.product(a, b, transposeA, transposeB, out.shape, dst);
     });
   }
@@ -191,7 +220,7 @@ export class WasmPath {
     if (bias !== null && (bias.dtype !== "float32" || bias.shape.at(-1) !== n || sizeOf(bias.shape) !== n)) return null;
     const size = sizeOf(out.shape);
     const op = "matmulBiasActivation";
-    return this.produce(size, out, (dst) => {
+    return this.produceOne(size, out, (dst) => {
       this.product(a, b, transposeA, transposeB, out.shape, dst);
       if (bias === null && activation === "linear") return;
       const pbias = bias === null ? -1 : this.storage.heapOffset(bias.data, op);
@@ -217,14 +246,22 @@ export class WasmPath {
   }
 
   /** A heap output of `n` elements written by `write`; the block is freed if `write` throws. */
-  private produce(n: number, out: OutputSpec, write: (dst: number) => void): DataId {
-    const id = this.storage.allocHeap(n, out.dtype);
+  private produceOne(n: number, out: OutputSpec, write: (dst: number) => void): DataId {
+    return this.produce(n, [out], (dst) => {
+      write(dst[0]!);
+    })[0]!;
+  }
+
+  /** Heap outputs of `n` elements each, written by `write` (at their byte offsets); all freed if `write` throws. */
+  private produce(n: number, outs: readonly OutputSpec[], write: (dst: number[]) => void): DataId[] {
+    const ids: DataId[] = [];
     try {
-      if (n > 0) write(this.storage.heapOffset(id, "output"));
+      for (const out of outs) ids.push(this.storage.allocHeap(n, out.dtype));
+      if (n > 0) write(ids.map((id) => this.storage.heapOffset(id, "output")));
     } catch (error) {
-      this.storage.dispose(id);
+      for (const id of ids) this.storage.dispose(id);
       throw error;
     }
-    return id;
+    return ids;
   }
 }

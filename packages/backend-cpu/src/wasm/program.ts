@@ -1,7 +1,8 @@
-import { ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, type ProgramNode, type UnaryOp } from "@neurite/tensor-core";
+import { ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, type MultiOutputProgram, type ProgramNode, type UnaryOp } from "@neurite/tensor-core";
 import { OP, SIMD, type FunctionBuilder, type ModuleBuilder, type ValType } from "./emitter.js";
 import { emitExp, emitExpm1, emitLog, emitLog1p, emitTanh, splat, splatI32 } from "./math.js";
 import type { Kernels } from "./runtime.js";
+import { splitUniform, type UniformSplit } from "./uniform.js";
 
 /**
  * Elementwise programs compiled to one WebAssembly SIMD loop. Every node of the program becomes a few vector
@@ -18,8 +19,10 @@ import type { Kernels } from "./runtime.js";
  * a row shorter than one vector is computed through scratch memory, so nothing past the output is written.
  *
  * Constants are parameters, not immediates, so a program whose constants change every step (Adam's bias
- * correction) compiles once. Programs with an int32 or float64 node, a cast between other dtypes, or an op
- * without a vector form here (sin, cos, pow) are left to the TypeScript evaluator: `compiles` says which.
+ * correction) compiles once, and so do nodes that read only constants and one-element inputs: uniform.ts
+ * computes those once per call on the host. Programs with another int32 or float64 node, a cast between other
+ * dtypes, or an op without a vector form here (sin, cos, pow) on varying values are left to the TypeScript
+ * evaluator: `compiles` says which.
  */
 
 type Scratch = readonly [number, number, number, number, number];
@@ -98,17 +101,18 @@ function nodeCompiles(node: ProgramNode, nodes: readonly ProgramNode[]): boolean
 }
 
 /** Whether `program` compiles to a Wasm loop (float32 and bool nodes, ops with a vector form). */
-export function compiles(program: ElementwiseProgram): boolean {
-  return program.inputs.every((d) => VECTOR_DTYPES.has(d)) && program.nodes.every((node) => nodeCompiles(node, program.nodes));
+export function compiles(program: { readonly nodes: readonly ProgramNode[] }): boolean {
+  // Input nodes carry their input's dtype; an input without a node (a hoisted scalar, see uniform.ts) is never read.
+  return program.nodes.every((node) => nodeCompiles(node, program.nodes));
 }
 
-/** Nodes the result depends on. */
-function liveNodes(program: ElementwiseProgram): boolean[] {
-  const live = program.nodes.map(() => false);
-  live[program.result] = true;
-  for (let i = program.result; i >= 0; i--) {
+/** Nodes the results depend on. */
+function liveNodes(nodes: readonly ProgramNode[], results: readonly number[]): boolean[] {
+  const live = nodes.map(() => false);
+  for (const r of results) live[r] = true;
+  for (let i = nodes.length - 1; i >= 0; i--) {
     if (!live[i]) continue;
-    const node = program.nodes[i]!;
+    const node = nodes[i]!;
     if (node.kind === "unary" || node.kind === "cast") live[node.x] = true;
     else if (node.kind === "binary") live[node.a] = live[node.b] = true;
     else if (node.kind === "where") live[node.condition] = live[node.a] = live[node.b] = true;
@@ -119,23 +123,29 @@ function liveNodes(program: ElementwiseProgram): boolean[] {
 /** Vectors per iteration of the main loop. */
 const UNROLL = 4;
 
-/** Where a vector shorter than a whole one is parked before its bytes are copied out (heap scratch). */
+/** Where a vector shorter than a whole one is parked before its bytes are copied out (heap scratch, 16 bytes per output). */
 const TAIL = 512;
 
+/** Outputs one loop writes at most (their scratch vectors fit in the heap's scratch bytes). */
+const MAX_OUTPUTS = 8;
+
 /**
- * `run(ptr₀…ptrₖ₋₁, rowStride₀…rowStrideₖ₋₁, out, rows, cols, constants…)` for `program`, where input `i`
- * advances within a row iff `steps[i]` is 1. Pointers and row strides are in bytes; constants are f32 for
- * float32 constants and i32 (0 or 1) for bool ones, in node order (`constantsOf`).
+ * `run(ptr₀…ptrₖ₋₁, rowStride₀…rowStrideₖ₋₁, out₀…outᵣ₋₁, rows, cols, constants…)` for `program`, where input `i`
+ * advances within a row iff `steps[i]` is 1, and output `o` receives node `results[o]` (one output, the
+ * program's result, unless given). Pointers and row strides are in bytes; constants are f32 for float32
+ * constants and i32 (0 or 1) for bool ones, in node order (`constantsOf`).
  */
-export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps: readonly (0 | 1)[]): void {
-  const { nodes, result } = program;
+export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps: readonly (0 | 1)[], results: readonly number[] = [program.result]): void {
+  const { nodes } = program;
   const k = program.inputs.length;
+  const last = Math.max(...results);
   const constants = nodes.filter((n) => n.kind === "constant");
-  const params: ValType[] = [...new Array<ValType>(2 * k + 3).fill("i32"), ...constants.map((c): ValType => (c.dtype === "float32" ? "f32" : "i32"))];
-  const [out, rows, cols] = [2 * k, 2 * k + 1, 2 * k + 2];
-  const outBool = nodes[result]!.dtype === "bool";
+  const params: ValType[] = [...new Array<ValType>(2 * k + results.length + 2).fill("i32"), ...constants.map((c): ValType => (c.dtype === "float32" ? "f32" : "i32"))];
+  const outs = results.map((_, o) => 2 * k + o);
+  const [rows, cols] = [2 * k + results.length, 2 * k + results.length + 1];
+  const outBool = results.map((r) => nodes[r]!.dtype === "bool");
   m.fn("run", params, [], (f) => {
-    const live = liveNodes(program);
+    const live = liveNodes(nodes, results);
     // Values per copy of the body (the main loop interleaves UNROLL copies); constants and inputs that
     // repeat along a row are set outside the body and shared.
     const shared = nodes.map((node) => node.kind === "constant" || (node.kind === "input" && steps[node.index] === 0));
@@ -146,10 +156,11 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
     }));
     const value = value0;
     const zero = f.local("v128");
-    const [r, j, jb, tail, addr, c] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
+    const [r, j, jb, tail, c] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
+    const addr = results.map(() => f.local("i32"));
     f.i32(0).simd(SIMD.i32x4_splat).set(zero);
     // Constants, once.
-    let p = 2 * k + 3;
+    let p = 2 * k + results.length + 2;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       if (node.kind !== "constant") continue;
@@ -180,30 +191,35 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
             f.get(input.index).get(jb).op(OP.i32Add).v128Load(16 * u).set(value[input.node]!).mark();
           }
         }
-        for (let i = 0; i <= result; i++) {
+        for (let i = 0; i <= last; i++) {
           if (live[i]) emitNode(f, nodes, i, value, t, zero);
         }
       };
-      /** Stores copy `u`'s result vector at `addr` + 16·`u` bytes (a bool result as four bytes). */
-      const store = (u: number) => {
+      /** Stores copy `u`'s vector of output `o` at its address + 16·`u` bytes (a bool result as four bytes). */
+      const store = (u: number, o: number) => {
         const { value, t } = copies[u]!;
         const offset = 16 * u;
-        f.get(addr);
-        if (outBool) {
-          f.get(value[result]!);
+        f.get(addr[o]!);
+        if (outBool[o]) {
+          f.get(value[results[o]!]!);
           splatI32(f, 1).simd(SIMD.v128_and);
           f.tee(t[0]).get(t[0]).simd(SIMD.i16x8_narrow_i32x4_u);
           f.tee(t[0]).get(t[0]).simd(SIMD.i8x16_narrow_i16x8_u);
           f.lane(SIMD.i32x4_extract_lane, 0).mem(OP.i32Store, 0, offset / 4);
         } else {
-          f.get(value[result]!).v128Store(offset);
+          f.get(value[results[o]!]!).v128Store(offset);
         }
         f.mark();
       };
-      const outAddress = () => {
-        f.get(out).get(j);
-        if (!outBool) f.i32(2).op(OP.i32Shl);
+      const outAddress = (o: number) => {
+        f.get(outs[o]!).get(j);
+        if (!outBool[o]) f.i32(2).op(OP.i32Shl);
         f.op(OP.i32Add);
+      };
+      /** Bytes of one row of output `o`, on the stack. */
+      const rowBytes = (o: number) => {
+        f.get(cols);
+        if (!outBool[o]) f.i32(2).op(OP.i32Shl);
       };
       f.i32(0).set(j).i32(0).set(tail);
       // Four vectors per iteration while they fit (the loop's bookkeeping is paid once for 16 elements).
@@ -211,11 +227,15 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
         f.structured(OP.loop, () => {
           f.get(j).i32(UNROLL * 4).op(OP.i32Add).get(cols).op(OP.i32GtS, OP.brIf, 1);
           f.get(j).i32(2).op(OP.i32Shl).set(jb);
-          outAddress();
-          f.set(addr);
+          results.forEach((_, o) => {
+            outAddress(o);
+            f.set(addr[o]!);
+          });
           f.interleave(UNROLL, (u) => {
             compute(u);
-            store(u);
+            results.forEach((_, o) => {
+              store(u, o);
+            });
           });
           f.get(j).i32(UNROLL * 4).op(OP.i32Add).set(j).op(OP.br, 0);
         });
@@ -232,27 +252,32 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
           f.op(OP.end);
           f.get(j).i32(2).op(OP.i32Shl).set(jb);
           compute(0);
-          // Store at out + j (or into scratch for a short row).
-          f.i32(TAIL);
-          outAddress();
-          f.get(tail).op(OP.select).set(addr);
-          store(0);
+          // Store at out + j (or, for a short row, into this output's 16 bytes of scratch).
+          results.forEach((_, o) => {
+            f.i32(TAIL + 16 * o);
+            outAddress(o);
+            f.get(tail).op(OP.select).set(addr[o]!);
+            store(0, o);
+          });
           f.get(tail).op(OP.if, 0x40);
-          f.i32(0).set(c);
-          f.get(cols);
-          if (!outBool) f.i32(2).op(OP.i32Shl);
-          f.set(addr);
-          f.forLoop(c, addr, 1, () => {
-            f.get(out).get(c).op(OP.i32Add).get(c).mem(OP.i32Load8U, 0, TAIL).mem(OP.i32Store8, 0);
+          results.forEach((_, o) => {
+            f.i32(0).set(c);
+            rowBytes(o);
+            f.set(addr[o]!);
+            f.forLoop(c, addr[o]!, 1, () => {
+              f.get(outs[o]!).get(c).op(OP.i32Add).get(c).mem(OP.i32Load8U, 0, TAIL + 16 * o).mem(OP.i32Store8, 0);
+            });
           });
           f.op(OP.br, 2).op(OP.end);
           f.get(j).i32(4).op(OP.i32Add).set(j).op(OP.br, 0);
         });
       });
       for (let i = 0; i < k; i++) f.get(i).get(k + i).op(OP.i32Add).set(i);
-      f.get(out).get(cols);
-      if (!outBool) f.i32(2).op(OP.i32Shl);
-      f.op(OP.i32Add).set(out);
+      results.forEach((_, o) => {
+        f.get(outs[o]!);
+        rowBytes(o);
+        f.op(OP.i32Add).set(outs[o]!);
+      });
     });
   });
 }
@@ -324,12 +349,29 @@ export class WasmPrograms {
 
   constructor(private readonly kernels: Kernels) {}
 
+  /** Per program key: the split into host and loop parts, per mask of one-element inputs (bit i: input i). */
+  private readonly splits = new Map<string, Map<number, UniformSplit>>();
+
+  /** `program` (with `key`, writing `results`) split for the inputs of one element that `scalar` marks (cached by key and mask). */
+  split(key: string, program: { readonly nodes: readonly ProgramNode[]; readonly inputs: readonly DType[] }, results: readonly number[], scalar: readonly boolean[]): UniformSplit {
+    let byMask = this.splits.get(key);
+    if (byMask === undefined) this.splits.set(key, (byMask = new Map<number, UniformSplit>()));
+    // A leading bit for the input count: a key names only the inputs that have a node, so programs with
+    // more (unread) inputs share it, and their loops take more parameters.
+    let mask = 2 ** scalar.length;
+    for (let i = 0; i < scalar.length; i++) if (scalar[i]) mask += 2 ** i;
+    let split = byMask.get(mask);
+    if (split === undefined) byMask.set(mask, (split = splitUniform(program, results, scalar)));
+    return split;
+  }
+
   /** The loop for `program` with inputs stepping as `steps`, or null when the program is left to TypeScript. */
-  get(program: ElementwiseProgram, steps: readonly (0 | 1)[]): Run | null {
+  get(program: MultiOutputProgram, steps: readonly (0 | 1)[]): Run | null {
     let table = this.compiled.get(program.key);
     if (table === undefined) {
-      // The step pattern is a bit mask: more inputs than that are left to the evaluator.
-      table = program.inputs.length <= 24 && compiles(program) ? [] : null;
+      // The step pattern is a bit mask: more inputs than that are left to the evaluator, as are more outputs
+      // than the scratch space holds rows for.
+      table = program.inputs.length <= 24 && program.results.length <= MAX_OUTPUTS && compiles(program) ? [] : null;
       this.compiled.set(program.key, table);
     }
     if (table === null) return null;
@@ -338,7 +380,7 @@ export class WasmPrograms {
     let run = table[pattern];
     if (run === undefined) {
       run = this.kernels.get(`program:${program.key}:${pattern}`, (m) => {
-        emitProgram(m, program, steps);
+        emitProgram(m, { nodes: program.nodes, inputs: program.inputs, result: program.results[0]!, key: program.key }, steps, program.results);
       }).run!;
       table[pattern] = run;
     }

@@ -92,9 +92,10 @@ export function kernel(
  * Calls a backend method for `op` and holds it to the contract: an error that is not a NeuriteError is
  * wrapped in a BackendError naming the backend and the op's kernel, with the original as `cause` (a failed
  * allocation says how much was asked for); and a kernel that frees storage it did not create (its inputs, so
- * that the op layer's own free fails later) is caught here, where it happened.
+ * that the op layer's own free fails later) is caught here, where it happened. `outputs` is how many new
+ * storages the call makes (a multi-output program's; `call` returns the first).
  */
-export function callKernel(backend: Backend, op: string, out: OutputSpec, call: () => DataId, inputs: readonly TensorInfo[] = []): DataId {
+export function callKernel(backend: Backend, op: string, out: OutputSpec, call: () => DataId, inputs: readonly TensorInfo[] = [], outputs = 1): DataId {
   const before = backend.memory().buffers;
   let data: DataId;
   try {
@@ -108,7 +109,7 @@ export function callKernel(backend: Backend, op: string, out: OutputSpec, call: 
       : `its kernel for '${op}' threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
     throw new BackendError({ op }, `backend '${backend.name}' ${what}`, { cause: error });
   }
-  if (backend.memory().buffers < before + 1) throw freedInput(backend, op, undefined);
+  if (backend.memory().buffers < before + outputs) throw freedInput(backend, op, undefined);
   if (inputs.some((x) => x.data === data)) {
     throw new BackendError({ op }, `backend '${backend.name}': its kernel for '${op}' returned one of its inputs' DataIds; ${KERNEL_STORAGE_RULE}`);
   }

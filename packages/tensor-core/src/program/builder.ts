@@ -1,7 +1,7 @@
 import { castValue, fitValue, type DType } from "../dtype.js";
 import { DTypeError, expectDType } from "../errors.js";
 import { binaryOps, unaryOps, type BinaryOp, type UnaryOp } from "../primitives.js";
-import { programKey, type ElementwiseProgram, type ProgramNode } from "./ir.js";
+import { programKey, type ElementwiseProgram, type MultiOutputProgram, type ProgramNode } from "./ir.js";
 
 /** A value inside a program under construction: a node index and the dtype of its result. */
 export interface Expr {
@@ -80,6 +80,13 @@ export class ProgramBuilder {
   build(result: Expr): ElementwiseProgram {
     const nodes = this.nodes.slice();
     return { nodes, inputs: this.inputs, result: result.node, key: programKey(nodes, result.node) };
+  }
+
+  /** The finished program with several results, written to one output each in this order. */
+  buildOutputs(results: readonly Expr[]): MultiOutputProgram {
+    const nodes = this.nodes.slice();
+    const indices = results.map((r) => r.node);
+    return { nodes, inputs: this.inputs, results: indices, key: `${programKey(nodes, indices[0]!)}+${indices.slice(1).join(",")}/${this.inputs.length}` };
   }
 
   /** Two operands as values: a number takes the other's dtype (float32 when both are numbers). */

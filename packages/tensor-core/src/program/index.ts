@@ -1,4 +1,5 @@
 export { ProgramBuilder, type Expr, type ExprLike } from "./builder.js";
 export { fuse } from "./fuse.js";
-export { constantsOf, operandsOf, programKey, type ElementwiseProgram, type ProgramNode } from "./ir.js";
+export { constantsOf, operandsOf, programKey, resultProgram, type ElementwiseProgram, type MultiOutputProgram, type ProgramNode } from "./ir.js";
+export { runOutputs } from "./outputs.js";
 export { expand, runProgram, type ProgramOptions } from "./run.js";

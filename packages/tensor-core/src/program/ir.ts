@@ -45,6 +45,59 @@ export interface ElementwiseProgram {
   readonly key: string;
 }
 
+/**
+ * Several results of one elementwise pass over the same inputs: the nodes of `results` are written, in
+ * order, to one output each (every output has the call's shape and its node's dtype). Adam's update is one:
+ * the new moments and the new parameter from a single read of the gradient, the moments and the parameter.
+ * A backend with the `elementwiseMulti` capability runs it as one kernel; elsewhere the engine runs each
+ * result as a program of its own (`resultProgram`).
+ */
+export interface MultiOutputProgram {
+  readonly nodes: readonly ProgramNode[];
+  readonly inputs: readonly DType[];
+  readonly results: readonly number[];
+  /** The program's structure, constant values left out (as `ElementwiseProgram.key`). */
+  readonly key: string;
+}
+
+/**
+ * Result `i` of `program` as a program of its own: the nodes it reads, in their order.
+ * It keeps every input, read or not, so its key also counts them: a key names only inputs that have a node,
+ * and backends cache compiled kernels (which take every input) by key.
+ */
+export function resultProgram(program: MultiOutputProgram, i: number): ElementwiseProgram {
+  // Only the nodes this result reads: the others' nodes (another output's arithmetic) would be evaluated for
+  // nothing by a backend that computes every node it is given.
+  const last = program.results[i]!;
+  const live = program.nodes.map((_, k) => k === last);
+  for (let k = last; k >= 0; k--) if (live[k]) for (const operand of operandsOf(program.nodes[k]!)) live[operand] = true;
+  const at: number[] = [];
+  const nodes: ProgramNode[] = [];
+  program.nodes.forEach((node, k) => {
+    if (!live[k]) return;
+    at[k] = nodes.length;
+    nodes.push(renumbered(node, at));
+  });
+  const result = at[last]!;
+  return { nodes, inputs: program.inputs, result, key: `${programKey(nodes, result)}/${program.inputs.length}` };
+}
+
+/** `node` with its operands' indices mapped through `at`. */
+function renumbered(node: ProgramNode, at: readonly number[]): ProgramNode {
+  switch (node.kind) {
+    case "input":
+    case "constant":
+      return node;
+    case "unary":
+    case "cast":
+      return { ...node, x: at[node.x]! };
+    case "binary":
+      return { ...node, a: at[node.a]!, b: at[node.b]! };
+    case "where":
+      return { ...node, condition: at[node.condition]!, a: at[node.a]!, b: at[node.b]! };
+  }
+}
+
 /** The operands of `node`, as node indices. */
 export function operandsOf(node: ProgramNode): readonly number[] {
   switch (node.kind) {

@@ -27,15 +27,7 @@ export interface ProgramOptions {
  * The three give the same values: a node means what its primitive means (see `ElementwiseProgram`).
  */
 export function runProgram(op: string, program: ElementwiseProgram, inputs: readonly Tensor[], options: ProgramOptions = {}): Tensor {
-  const argument = (i: number): string => options.names?.[i] ?? (inputs.length === 1 ? "x" : `inputs[${i}]`);
-  const named: Record<string, Tensor> = {};
-  inputs.forEach((t, i) => (named[argument(i)] = t));
-  const backend = backendOf(op, named);
-  const broadcast = inputs.reduce<readonly number[]>((s, t, i) => broadcastShapes(op, s, t.shape, ["the other inputs", argument(i)]), []);
-  const shape = options.shape ?? broadcast;
-  if (options.shape !== undefined && !broadcastsTo(broadcast, shape)) {
-    throw new ShapeError({ op, argument: "shape" }, `the inputs broadcast to ${formatShape(broadcast)}, which does not broadcast to the output shape ${formatShape(shape)}`);
-  }
+  const { argument, named, backend, shape } = programCall(op, inputs, options);
   if (engine.recorder !== null) return viaOps(backend, program, inputs, shape);
   for (const node of program.nodes) requireDType({ op }, backend, node.dtype);
   const out = { shape, dtype: program.nodes[program.result]!.dtype };
@@ -53,6 +45,23 @@ export function runProgram(op: string, program: ElementwiseProgram, inputs: read
     shape,
     out.dtype,
   );
+}
+
+/**
+ * @internal What a program call over `inputs` runs on: the inputs by argument name (errors name them), their
+ * backend, and the output shape (the inputs' broadcast, or `options.shape` when they broadcast to it).
+ */
+export function programCall(op: string, inputs: readonly Tensor[], options: ProgramOptions) {
+  const argument = (i: number): string => options.names?.[i] ?? (inputs.length === 1 ? "x" : `inputs[${i}]`);
+  const named: Record<string, Tensor> = {};
+  inputs.forEach((t, i) => (named[argument(i)] = t));
+  const backend = backendOf(op, named);
+  const broadcast = inputs.reduce<readonly number[]>((s, t, i) => broadcastShapes(op, s, t.shape, ["the other inputs", argument(i)]), []);
+  const shape = options.shape ?? broadcast;
+  if (options.shape !== undefined && !broadcastsTo(broadcast, shape)) {
+    throw new ShapeError({ op, argument: "shape" }, `the inputs broadcast to ${formatShape(broadcast)}, which does not broadcast to the output shape ${formatShape(shape)}`);
+  }
+  return { argument, named, backend, shape };
 }
 
 /** The program as tensor ops (recorded one by one). Constants stay numbers until an op needs a tensor. */
