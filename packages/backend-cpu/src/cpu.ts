@@ -34,6 +34,7 @@ import type { evaluator } from "./kernels/program.js";
 import type { Input } from "./kernels/types.js";
 import { Storage } from "./storage.js";
 import { Heap } from "./wasm/heap.js";
+import { uniformNodes, uniformValues } from "./wasm/uniform.js";
 import { WasmPath } from "./wasm/path.js";
 import { simdAvailable } from "./wasm/runtime.js";
 import { threadSupport } from "./wasm/thread-support.js";
@@ -103,7 +104,7 @@ let loading: Promise<void> | null = null;
 function loadEvaluator(): Promise<void> {
   loading ??= import("./kernels/program.js").then(
     (module) => {
-      evaluate = module.evaluator({ allocate, binaryOps, broadcastStrides, collapseAxes, sizeOf, unaryOps });
+      evaluate = module.evaluator({ allocate, binaryOps, broadcastStrides, collapseAxes, sizeOf, unaryOps, uniformNodes, uniformValues });
     },
     () => undefined,
   );

@@ -23,7 +23,9 @@ const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/pack
  * checks (2026-12-03), 37.6 KB once the thread pool moved behind a dynamic import and the op table dropped the
  * kit's sampling data and the docs' lines, 39.2 KB (40 135 B) once the programs' Wasm compiler and the
  * optimizers' update programs had landed, 38.4 KB (39 345 B) once backend-cpu's TypeScript program evaluator
- * moved behind a dynamic import as well (the Wasm path fetches it only for a program it cannot compile). The
+ * moved behind a dynamic import as well (the Wasm path fetches it only for a program it cannot compile), 40.0 KB
+ * (40 965 B) with programs of several results (Adam's moments and parameter in one kernel) and uniform program
+ * nodes computed on the host (what put Adam's guarded update back in Wasm: fit 0.59× → 4× tfjs-wasm). The
  * bound is that figure rounded up to the next KB, so growth fails here while the target stays open. What the
  * rest is, in gzipped bytes of this bundle: the Wasm code generators and the Wasm path about 8 KB, the
  * TypeScript kernels that the Wasm path still runs for int32, float64, data movement and the layouts it does
@@ -31,7 +33,7 @@ const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/pack
  * Moving `loadStateDict` and the optimizers' `state`/`loadState`/`validateState` off their base classes into
  * free functions would save about 0.7 and 0.5 KB, at the price of the familiar methods.
  */
-const BUNDLE_BUDGET_BYTES = 39 * 1024;
+const BUNDLE_BUDGET_BYTES = 41 * 1024;
 
 /** An output chunk and every chunk it imports statically, transitively: what loads before the entry runs. */
 function staticClosure(file: string, outputs: Metafile["outputs"], seen: string[] = []): string[] {

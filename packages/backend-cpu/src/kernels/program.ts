@@ -13,7 +13,7 @@ import type {
   TypedArray,
   UnaryOp,
 } from "@neurite/tensor-core";
-import { uniformNodes, uniformValues } from "../wasm/uniform.js";
+import type { uniformNodes, uniformValues } from "../wasm/uniform.js";
 import type { Input } from "./types.js";
 
 /**
@@ -29,11 +29,14 @@ import type { Input } from "./types.js";
  *
  * The backend loads this module on demand (a page with WebAssembly never fetches it), so it imports nothing
  * from tensor-core at run time: a bundler would then move tensor-core into a chunk shared with this one, and
- * the page would load two chunks where it loads one. The helpers it needs come through `evaluator`.
+ * the page would load two chunks where it loads one. The helpers it needs come through `evaluator`, and so
+ * do the uniform-node helpers the Wasm path shares with it (`wasm/uniform.ts`), for the same reason.
  */
 
-/** The tensor-core helpers the evaluator uses, as the backend hands them over. */
+/** The tensor-core and shared backend helpers the evaluator uses, as the backend hands them over. */
 export interface CoreHelpers {
+  readonly uniformNodes: typeof uniformNodes;
+  readonly uniformValues: typeof uniformValues;
   readonly allocate: typeof allocate;
   readonly binaryOps: typeof binaryOps;
   readonly broadcastStrides: typeof broadcastStrides;
@@ -89,11 +92,11 @@ function evaluateProgram(program: ElementwiseProgram, inputs: readonly Input[], 
   });
   // Nodes that read only constants and one-element inputs have one value for the whole output: computed once
   // (as the Wasm path does, with the same bits), not once per element — Adam's bias corrections, say.
-  const uniform = uniformNodes(
+  const uniform = core.uniformNodes(
     nodes,
     readers.map((r) => r.kind === "scalar"),
   );
-  const hosted = uniform.includes(true) ? uniformValues(program, uniform, (k) => inputs[k]!.values[0]!) : [];
+  const hosted = uniform.includes(true) ? core.uniformValues(program, uniform, (k) => inputs[k]!.values[0]!) : [];
   if (uniform[result]) return dst.fill(hosted[result]!);
   // One scratch block per node (uniform values are filled once; views need none).
   const blocks: (TypedArray | null)[] = nodes.map((node) => {
