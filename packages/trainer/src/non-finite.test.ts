@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Callback } from "./callbacks/callback.js";
 import { TrainingError } from "./errors.js";
 import { fit } from "./fit.js";
+import { settledTensors } from "./testing/settled-tensors.js";
 
 beforeAll(async () => {
   await setBackend(cpu());
@@ -149,7 +150,7 @@ describe("fit refuses work it cannot do, and leaks nothing when it fails", () =>
   it("a loss that throws leaves no tensor behind (the batch, the kept predictions)", async () => {
     const model = sequential([dense(2, 1, { seed: 1 })]);
     const data = fromArrays([[1, 2], [3, 4]], [[1, 0], [0, 1]]);
-    const before = memory().tensors;
+    const before = await settledTensors();
     await expect(fit(model, data, { loss: mse, optimizer: sgd(), epochs: 1, batchSize: 2 })).rejects.toThrow("targets of shape [2, 2] do not match predictions of shape [2, 1]");
     expect(memory().tensors).toBe(before);
     await expect(fit(model, data, { loss: mse, optimizer: sgd(), epochs: 1, batchSize: 1, logEvery: 1, minUpdate: 1e-9 })).rejects.toThrow(/targets of shape/);
@@ -159,7 +160,7 @@ describe("fit refuses work it cannot do, and leaks nothing when it fails", () =>
   it("a run that stops with a TrainingError leaves no tensor behind", async () => {
     const { model, data } = exactFit();
     const optimizer = adam();
-    const before = memory().tensors;
+    const before = await settledTensors();
     await expect(fit(model, data, { loss: rootMse, optimizer, epochs: 1, batchSize: 1 })).rejects.toThrow(TrainingError);
     optimizer.dispose(); // its moments are its own state, not a leak
     expect(memory().tensors).toBe(before);

@@ -9,6 +9,7 @@ import { create } from "webgpu";
 import { afterAll, describe, expect, it } from "vitest";
 import { TrainingError } from "./errors.js";
 import { fit } from "./fit.js";
+import { settledTensors } from "./testing/settled-tensors.js";
 
 /**
  * fit on @neurite/backend-webgpu (Dawn in Node; SwiftShader's Vulkan driver without a GPU, see
@@ -41,8 +42,12 @@ describe("fit on webgpu", () => {
   it("trains the same weights as backend-cpu: the optimizer's and the guard's programs compute what they do there", async () => {
     const run = async (): Promise<number[][]> => {
       const model = sequential([dense(2, 4, { activation: "tanh", seed: 1 }), dense(4, 1, { seed: 2 })]);
-      await fit(model, data(), { loss: mse, optimizer: adam({ lr: 0.05 }), epochs: 3, batchSize: 4, shuffle: false, logEvery: 3 });
+      // Disposed here, not left to the collector: its moments would otherwise be freed whenever it runs, in
+      // the middle of the next test's count.
+      const optimizer = adam({ lr: 0.05 });
+      await fit(model, data(), { loss: mse, optimizer, epochs: 3, batchSize: 4, shuffle: false, logEvery: 3 });
       const values = await weights(model);
+      optimizer.dispose();
       model.dispose();
       return values;
     };
@@ -57,7 +62,7 @@ describe("fit on webgpu", () => {
     await onGpu();
     const model = sequential([dense(2, 8, { seed: 1, activation: "relu" }), dropout(0.2), dense(8, 1, { seed: 2 })]);
     const optimizer = adam({ lr: 0.05 });
-    const before = memory().tensors;
+    const before = await settledTensors();
     const history = await fit(model, data(), { loss: binaryCrossEntropyWithLogits, optimizer, epochs: 4, batchSize: 4, seed: 1, logEvery: 2 });
     expect(history.steps).toBe(16);
     expect(await optimizer.settle()).toBe(16);
