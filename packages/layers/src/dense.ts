@@ -91,15 +91,15 @@ export class Dense extends Module {
 
   forward(x: Tensor): Tensor {
     const w = this.weight.value;
-    const label = this.toString();
+    // The layer's name is built only for an error: forward runs every step.
     if (x.rank === 0 || x.shape.at(-1) !== this.inFeatures) {
       throw new ShapeError(
-        { op: label, argument: "x" },
+        { op: this.toString(), argument: "x" },
         `expected ${this.inFeatures} input features in the last dimension, got shape ${formatShape(x.shape)}`,
       );
     }
     if (x.dtype !== w.dtype) {
-      throw new DTypeError({ op: label, argument: "x" }, `got dtype ${x.dtype}, but the layer's weights are ${w.dtype}; cast the input or create the layer with { dtype: "${x.dtype}" }`);
+      throw new DTypeError({ op: this.toString(), argument: "x" }, `got dtype ${x.dtype}, but the layer's weights are ${w.dtype}; cast the input or create the layer with { dtype: "${x.dtype}" }`);
     }
     return tidy(() => {
       const input = x.rank === 1 ? reshape(x, [1, this.inFeatures]) : x;
