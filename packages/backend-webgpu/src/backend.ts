@@ -1,4 +1,4 @@
-import { ArgumentError } from "@neurite/tensor-core";
+import { ArgumentError, resultProgram } from "@neurite/tensor-core";
 import type {
   ArgReduceOp,
   Backend,
@@ -8,6 +8,7 @@ import type {
   DType,
   ElementwiseProgram,
   FusedKernels,
+  MultiOutputProgram,
   OutputSpec,
   ReduceOp,
   TensorInfo,
@@ -76,6 +77,8 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
   /** One u32 the index-checking kernels set (FAULT_* bits); `read` looks at it when such a kernel ran since. */
   private readonly faultWord: GPUBuffer;
   private faultsToCheck = false;
+  /** Storage buffers one kernel may bind (inputs and outputs; the uniform block is not one). */
+  private readonly maxStorageBuffers: number;
 
   constructor(acquired: Acquired, options: WebGpuOptions) {
     const device = acquired.device;
@@ -86,6 +89,7 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
     const limits = device.limits;
     const maxPerDimension = Math.min(options.maxWorkgroupsPerDimension ?? Infinity, limits.maxComputeWorkgroupsPerDimension);
     this.queue = new CommandQueue(device, maxPerDimension);
+    this.maxStorageBuffers = Math.min(options.maxStorageBuffersPerShaderStage ?? Infinity, limits.maxStorageBuffersPerShaderStage);
     this.pipelines = new PipelineCache(device);
     const maxBytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
     this.pool = new BufferPool(device, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, maxBytes, MAX_IDLE_BYTES, (b) => {
@@ -243,6 +247,23 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
     );
   }
 
+  /**
+   * The optional capability: a program with several results as one WGSL kernel that writes every output.
+   * A kernel binds each input and each output as a storage buffer; past the device's limit per shader stage
+   * each result runs as a program of its own, which gives the same values.
+   */
+  elementwiseMulti(program: MultiOutputProgram, inputs: readonly TensorInfo[], outs: readonly OutputSpec[]): DataId[] {
+    const op = "elementwiseMulti";
+    this.health.check(op);
+    if (inputs.length + outs.length > this.maxStorageBuffers) return program.results.map((_, i) => this.elementwise(resultProgram(program, i), inputs, outs[i]!));
+    return elementwise.programOutputs(
+      this,
+      program,
+      inputs.map((x) => this.resolve(x, op)),
+      outs,
+    );
+  }
+
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId {
     this.health.check(op);
     return reduce(this, op, this.resolve(x, op), axes, out);
@@ -325,8 +346,8 @@ export class WebGpuBackendImpl implements WebGpuBackend, KernelContext {
     this.storage.dispose(data);
   }
 
-  run(source: KernelSource, inputs: readonly GPUBuffer[], output: GPUBuffer, params: readonly number[], workgroups: number): void {
-    this.queue.dispatch(this.pipelines.get(source), [...inputs, output], params, workgroups);
+  run(source: KernelSource, inputs: readonly GPUBuffer[], output: GPUBuffer | readonly GPUBuffer[], params: readonly number[], workgroups: number): void {
+    this.queue.dispatch(this.pipelines.get(source), [...inputs, ...(Array.isArray(output) ? (output as readonly GPUBuffer[]) : [output as GPUBuffer])], params, workgroups);
   }
 
   copy(source: GPUBuffer, sourceOffset: number, destination: GPUBuffer, destinationOffset: number, bytes: number): void {

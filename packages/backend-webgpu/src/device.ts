@@ -20,6 +20,12 @@ export interface WebGpuOptions {
    */
   readonly maxWorkgroupsPerDimension?: number;
   /**
+   * Binds at most this many storage buffers in one kernel (never more than the device allows). A program
+   * with several results whose inputs and outputs exceed it runs one program per result instead. Only useful
+   * to test that path.
+   */
+  readonly maxStorageBuffersPerShaderStage?: number;
+  /**
    * GPU memory, in bytes, that tensor buffers — live ones plus the idle ones the pool keeps for reuse — should
    * stay within. Past it, the pool gives idle buffers back before it creates new ones; an out-of-memory error
    * from the device empties the pool too. When you set it, it is also a hard limit: a tensor that would take

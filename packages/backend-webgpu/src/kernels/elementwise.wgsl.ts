@@ -138,6 +138,8 @@ export interface MapSpec {
   readonly constants?: readonly Scalar[];
   /** Statements run before `expr` is written (they may read `v0…` and `k0…`). */
   readonly body?: string;
+  /** Further results of the same element (a program with several results), written to `out1, out2, …`. */
+  readonly more?: readonly { readonly output: Scalar; readonly expr: string }[];
 }
 
 /** Wraps a table expression over `params` as a WGSL function `name`, so a kernel can call it on any values. */
@@ -168,7 +170,7 @@ export function mapWorkgroups(items: number, vec4: boolean): number {
  */
 export function mapKernel(spec: MapSpec, modes: readonly Mode[], rank: number, vec4 = false): KernelSource {
   return {
-    key: `map:${spec.name}:${spec.inputs.join(",")}>${spec.output}:${modes.map((m) => MODE_CODE[m]).join("")}:r${rank}:k${spec.constants?.length ?? 0}${vec4 ? ":v4" : ""}`,
+    key: `map:${spec.name}:${spec.inputs.join(",")}>${[spec.output, ...(spec.more ?? []).map((r) => r.output)].join(",")}:${modes.map((m) => MODE_CODE[m]).join("")}:r${rank}:k${spec.constants?.length ?? 0}${vec4 ? ":v4" : ""}`,
     code: () => {
       let at = 1 + rank;
       const wide = (k: number): boolean => vec4 && (modes[k] === "same" || modes[k] === "row" || modes[k] === "rowMask");
@@ -204,14 +206,35 @@ export function mapKernel(spec: MapSpec, modes: readonly Mode[], rank: number, v
       at += constants.length;
       // The expression as a function of one element of each input, called once per element.
       const params = spec.inputs.map((t, k) => `v${k}: ${t}`).join(", ");
-      const element = [`fn element_(${params}) -> ${spec.output} {`, ...constants, spec.body ?? "", `  return ${spec.expr};`, "}"].join("\n");
-      const call = vec4
-        ? `vec4<${spec.output}>(${["x", "y", "z", "w"].map((c) => `element_(${spec.inputs.map((_, k) => `v${k}.${c}`).join(", ")})`).join(", ")})`
-        : `element_(${spec.inputs.map((_, k) => `v${k}`).join(", ")})`;
-      const body = [`  if (i >= ${u(0)}) { return; }`, coords("i", rank, 1), ...reads, `  out[i] = ${call};`];
+      const results = [{ output: spec.output, expr: spec.expr }, ...(spec.more ?? [])];
+      const args = (c: string): string => spec.inputs.map((_, k) => `v${k}${c}`).join(", ");
+      const lanes = vec4 ? [".x", ".y", ".z", ".w"] : [""];
+      const outName = (j: number): string => (j === 0 ? "out" : `out${j}`);
+      let element: string;
+      let stores: string[];
+      if (results.length === 1) {
+        element = [`fn element_(${params}) -> ${spec.output} {`, ...constants, spec.body ?? "", `  return ${spec.expr};`, "}"].join("\n");
+        stores = [`  out[i] = ${vec4 ? `vec4<${spec.output}>(${lanes.map((c) => `element_(${args(c)})`).join(", ")})` : `element_(${args("")})`};`];
+      } else {
+        // Several results: the element returns them as one struct, so every node is computed once per element.
+        const struct = `struct Results_ { ${results.map((r, j) => `r${j}: ${r.output}`).join(", ")} }`;
+        element = [struct, `fn element_(${params}) -> Results_ {`, ...constants, spec.body ?? "", `  return Results_(${results.map((r) => r.expr).join(", ")});`, "}"].join("\n");
+        const lets = lanes.map((c, l) => `  let e${l} = element_(${args(c)});`);
+        stores = [
+          ...lets,
+          ...results.map((r, j) => `  ${outName(j)}[i] = ${vec4 ? `vec4<${r.output}>(${lanes.map((_, l) => `e${l}.r${j}`).join(", ")})` : `e0.r${j}`};`),
+        ];
+      }
+      const body = [`  if (i >= ${u(0)}) { return; }`, coords("i", rank, 1), ...reads, ...stores];
       const inputTypes = spec.inputs.map((t, k) => (wide(k) ? `vec4<${t}>` : t));
-      const outputType = vec4 ? `vec4<${spec.output}>` : spec.output;
-      return [helpers(spec.helpers), spec.functions ?? "", bindings(inputTypes, outputType, at), element, flatEntry(MAP_WORKGROUP, body.join("\n"), vec4 ? VEC4_ITEMS : undefined)].join("\n");
+      const outputTypes = results.map((r) => (vec4 ? `vec4<${r.output}>` : r.output));
+      return [
+        helpers(spec.helpers),
+        spec.functions ?? "",
+        bindings(inputTypes, outputTypes[0]!, at, false, outputTypes.slice(1)),
+        element,
+        flatEntry(MAP_WORKGROUP, body.join("\n"), vec4 ? VEC4_ITEMS : undefined),
+      ].join("\n");
     },
   };
 }

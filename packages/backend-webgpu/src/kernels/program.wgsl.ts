@@ -1,4 +1,4 @@
-import type { ElementwiseProgram } from "@neurite/tensor-core";
+import type { ElementwiseProgram, MultiOutputProgram } from "@neurite/tensor-core";
 import { asFunction, binaryExpr, castExpr, unaryExpr, type MapSpec } from "./elementwise.wgsl.js";
 import { scalarOf, type Scalar } from "./wgsl.js";
 
@@ -10,6 +10,15 @@ import { scalarOf, type Scalar } from "./wgsl.js";
  * so the pipeline depends on the program's structure only, and changing a constant never recompiles.
  */
 export function programSpec(program: ElementwiseProgram): MapSpec {
+  return programOutputsSpec({ nodes: program.nodes, inputs: program.inputs, results: [program.result], key: program.key });
+}
+
+/**
+ * WGSL for a program with several results: the same node statements, the results written to `out, out1, …`
+ * in order. A single-result program is the case of one result (`programSpec`), so both compute every node
+ * with the same code and give the same bits.
+ */
+export function programOutputsSpec(program: MultiOutputProgram): MapSpec {
   const functions = new Map<string, string>();
   const helpers = new Set<string>();
   const constants: Scalar[] = [];
@@ -66,11 +75,13 @@ export function programSpec(program: ElementwiseProgram): MapSpec {
       }
     }
   });
+  const [first, ...rest] = program.results;
   return {
     name: `program[${program.key}]`,
     inputs: program.inputs.map(scalarOf),
-    output: scalarOf(program.nodes[program.result]!.dtype),
-    expr: name(program.result),
+    output: scalarOf(program.nodes[first!]!.dtype),
+    expr: name(first!),
+    more: rest.map((r) => ({ output: scalarOf(program.nodes[r]!.dtype), expr: name(r) })),
     helpers: [...helpers],
     functions: [...functions.values()].join("\n"),
     constants,

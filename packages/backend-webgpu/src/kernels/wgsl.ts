@@ -30,12 +30,14 @@ export function u(i: number): string {
 }
 
 /** Declarations of the bindings: `in0…`, `out` and the uniform block `p` of `words` words. Element types are a Scalar or a vector of one. */
-export function bindings(inputs: readonly string[], output: string, words: number, outputAtomic = false): string {
+export function bindings(inputs: readonly string[], output: string, words: number, outputAtomic = false, moreOutputs: readonly string[] = []): string {
   const lines = inputs.map((t, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${t}>;`);
   const outType = outputAtomic ? `atomic<${output}>` : output;
   lines.push(`@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<${outType}>;`);
+  // A kernel with several results (a multi-output program) writes the others to out1, out2, … in order.
+  moreOutputs.forEach((t, j) => lines.push(`@group(0) @binding(${inputs.length + 1 + j}) var<storage, read_write> out${j + 1}: array<${t}>;`));
   lines.push(`struct Params { w: array<vec4<u32>, ${Math.max(1, Math.ceil(words / 4))}> }`);
-  lines.push(`@group(0) @binding(${inputs.length + 1}) var<uniform> p: Params;`);
+  lines.push(`@group(0) @binding(${inputs.length + 1 + moreOutputs.length}) var<uniform> p: Params;`);
   return lines.join("\n");
 }
 

@@ -22,7 +22,8 @@ export interface KernelContext {
   allocate(op: string, shape: readonly number[], dtype: DType): Output;
   /** Returns a temporary to the pool (safe at once: later commands run after the ones recorded so far). */
   release(data: Output): void;
-  run(source: KernelSource, inputs: readonly GPUBuffer[], output: GPUBuffer, params: readonly number[], workgroups: number): void;
+  /** Records a dispatch; `output` is several buffers for a kernel with several results (bound after the inputs, in order). */
+  run(source: KernelSource, inputs: readonly GPUBuffer[], output: GPUBuffer | readonly GPUBuffer[], params: readonly number[], workgroups: number): void;
   copy(source: GPUBuffer, sourceOffset: number, destination: GPUBuffer, destinationOffset: number, bytes: number): void;
   /** The fault word's buffer, bound by kernels that check indices; noted so the next read checks it. */
   faults(): GPUBuffer;

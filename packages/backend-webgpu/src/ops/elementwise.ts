@@ -1,8 +1,8 @@
 import { broadcastStrides, collapseAxes, sizeOf } from "@neurite/tensor-core";
-import type { BinaryOp, ElementwiseProgram, OutputSpec, UnaryOp } from "@neurite/tensor-core";
+import type { BinaryOp, ElementwiseProgram, MultiOutputProgram, OutputSpec, UnaryOp } from "@neurite/tensor-core";
 import { asFunction, binaryExpr, castExpr, mapKernel, mapWorkgroups, unaryExpr, type MapSpec, type Mode } from "../kernels/elementwise.wgsl.js";
 import { fillKernel, MOVE_WORKGROUP } from "../kernels/movement.wgsl.js";
-import { programSpec } from "../kernels/program.wgsl.js";
+import { programOutputsSpec, programSpec } from "../kernels/program.wgsl.js";
 import { flatWorkgroups, scalarOf } from "../kernels/wgsl.js";
 import { isContiguous } from "../shape.js";
 import { ELEMENT_BYTES } from "../buffers.js";
@@ -15,9 +15,15 @@ import { valueBits, type KernelContext, type Output, type Resolved } from "./con
  * lean variant.
  */
 export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: readonly Resolved[], out: OutputSpec, constantWords: readonly number[] = []): Output {
-  const result = ctx.allocate(op, out.shape, out.dtype);
+  return runMapOutputs(ctx, op, spec, inputs, [out], constantWords)[0]!;
+}
+
+/** `runMap` for a spec with several results (`spec.more`): one output per result, all of the call's shape, written by one dispatch. */
+export function runMapOutputs(ctx: KernelContext, op: string, spec: MapSpec, inputs: readonly Resolved[], outs: readonly OutputSpec[], constantWords: readonly number[] = []): Output[] {
+  const out = outs[0]!;
+  const results = outs.map((o) => ctx.allocate(op, o.shape, o.dtype));
   const size = sizeOf(out.shape);
-  if (size === 0) return result;
+  if (size === 0) return results;
   const walk = collapseAxes(
     out.shape,
     inputs.map((x) => broadcastStrides(x.shape, out.shape)),
@@ -53,11 +59,11 @@ export function runMap(ctx: KernelContext, op: string, spec: MapSpec, inputs: re
       vec4,
     ),
     inputs.map((x) => x.buffer),
-    result.buffer,
+    results.map((r) => r.buffer),
     params,
     mapWorkgroups(items, vec4),
   );
-  return result;
+  return results;
 }
 
 export function unary(ctx: KernelContext, op: UnaryOp, x: Resolved, out: OutputSpec): Output {
@@ -135,7 +141,22 @@ const specs = new Map<string, MapSpec>();
 export function program(ctx: KernelContext, source: ElementwiseProgram, inputs: readonly Resolved[], out: OutputSpec): Output {
   let spec = specs.get(source.key);
   if (spec === undefined) specs.set(source.key, (spec = programSpec(source)));
+  return runMap(ctx, "elementwise", spec, inputs, out, constantBits(source));
+}
+
+/** Multi-output program specs by key (kept apart from `specs`: the two kinds of key are built differently). */
+const multiSpecs = new Map<string, MapSpec>();
+
+/** Runs a program with several results as one map kernel that writes one output per result. */
+export function programOutputs(ctx: KernelContext, source: MultiOutputProgram, inputs: readonly Resolved[], outs: readonly OutputSpec[]): Output[] {
+  let spec = multiSpecs.get(source.key);
+  if (spec === undefined) multiSpecs.set(source.key, (spec = programOutputsSpec(source)));
+  return runMapOutputs(ctx, "elementwiseMulti", spec, inputs, outs, constantBits(source));
+}
+
+/** The uniform words of a program's constants, in node order (as its WGSL reads them, `k0…`). */
+function constantBits(source: ElementwiseProgram | MultiOutputProgram): number[] {
   const words: number[] = [];
   for (const node of source.nodes) if (node.kind === "constant") words.push(valueBits(node.value, node.dtype));
-  return runMap(ctx, "elementwise", spec, inputs, out, words);
+  return words;
 }
