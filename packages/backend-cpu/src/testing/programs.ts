@@ -1,9 +1,10 @@
 import { ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, type Expr, type UnaryOp } from "@neurite/tensor-core";
 
 /**
- * Random elementwise programs over float32 and bool, for differential tests of program compilers: every op
- * the Wasm compiler takes, constants with special values, comparisons feeding `where`, casts both ways, and
- * nodes the result does not use. With `transcendental`, exp/log/tanh and friends join the exact ops.
+ * Random elementwise programs over float32, bool and int32 inputs, for differential tests of program
+ * compilers: every op the Wasm compiler takes, constants with special values, comparisons feeding `where`
+ * (int32 values compared with each other and with int32 constants, as class indices are), casts both ways,
+ * and nodes the result does not use. With `transcendental`, exp/log/tanh and friends join the exact ops.
  */
 
 const EXACT_UNARY: readonly UnaryOp[] = ["neg", "abs", "sign", "floor", "ceil", "round", "sqrt"];
@@ -12,18 +13,20 @@ const ARITHMETIC: readonly BinaryOp[] = ["add", "sub", "mul", "div", "maximum", 
 const COMPARISON: readonly BinaryOp[] = ["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"];
 const BOOL_BINARY: readonly BinaryOp[] = ["equal", "notEqual", "logicalAnd", "logicalOr"];
 const CONSTANTS: readonly number[] = [0, -0, 1, -1, 0.5, 2.5, 3, 100, Infinity, -Infinity, Number.NaN];
+const INT_CONSTANTS: readonly number[] = [0, 1, -1, 2, 3, 2147483647, -2147483648];
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
 
-/** A program of 3–10 random nodes over inputs of `dtypes`; its result is the last node (float32 or bool). */
+/** A program of 3–10 random nodes over inputs of `dtypes`; its result is the last node (float32 or bool, never int32). */
 export function randomProgram(rand: () => number, dtypes: readonly DType[], transcendental: boolean): ElementwiseProgram {
   const b = new ProgramBuilder("random", dtypes);
   const floats: Expr[] = [];
   const bools: Expr[] = [];
-  dtypes.forEach((d, i) => (d === "bool" ? bools : floats).push(b.input(i)));
-  if (floats.length === 0) floats.push(b.cast(bools[0]!, "float32"));
+  const ints: Expr[] = [];
+  dtypes.forEach((d, i) => (d === "bool" ? bools : d === "int32" ? ints : floats).push(b.input(i)));
+  if (floats.length === 0) floats.push(b.cast(bools[0] ?? b.binary("greater", ints[0]!, 0), "float32"));
   const float = (): Expr | number => (rand() < 0.3 ? pick(rand, CONSTANTS) : pick(rand, floats));
   let last = floats.at(-1)!;
   for (let step = 0, steps = 3 + Math.floor(rand() * 8); step < steps; step++) {

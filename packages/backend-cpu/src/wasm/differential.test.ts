@@ -231,7 +231,14 @@ describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the blo
   function inputsFor(dtypes: readonly DType[], shape: readonly number[]): [TensorInfo, TensorInfo][] {
     return dtypes.map((d) => {
       const s = broadcastable(rand, shape);
-      const data = d === "bool" ? Uint8Array.from({ length: size(s) }, () => (rand() < 0.5 ? 1 : 0)) : values(rand, size(s), true);
+      const n = size(s);
+      // int32: small indices (so that equal ones meet) and the extremes of the range.
+      const data =
+        d === "bool"
+          ? Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0))
+          : d === "int32"
+            ? Int32Array.from({ length: n }, () => (rand() < 0.1 ? pick(rand, [2147483647, -2147483648]) : Math.floor(rand() * 7) - 3))
+            : values(rand, n, true);
       return both(data, s, d);
     });
   }
@@ -240,7 +247,10 @@ describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the blo
     it(`${transcendental ? "with exp, expm1, log, log1p and tanh: within the transcendental tolerance" : "exact ops: bit for bit"}, 200 random programs over every broadcast pattern`, () => {
       for (let t = 0; t < 200; t++) {
         const shape = pick(rand, shapes);
-        const dtypes = Array.from({ length: 1 + Math.floor(rand() * 3) }, (): DType => (rand() < 0.25 ? "bool" : "float32"));
+        const dtypes = Array.from({ length: 1 + Math.floor(rand() * 3) }, (): DType => {
+          const r = rand();
+          return r < 0.25 ? "bool" : r < 0.4 ? "int32" : "float32";
+        });
         const program = randomProgram(rand, dtypes, transcendental);
         expect(compiles(program), program.key).toBe(true);
         const inputs = inputsFor(dtypes, shape);
@@ -320,7 +330,14 @@ describe("programs with several results, cpu-wasm (one loop writing every output
       const program = { nodes: single.nodes, inputs: single.inputs, results, key: `${single.key}+${results.join(",")}` };
       const inputs = dtypes.map((d) => {
         const s = broadcastable(rand, shape);
-        const data = d === "bool" ? Uint8Array.from({ length: size(s) }, () => (rand() < 0.5 ? 1 : 0)) : values(rand, size(s), true);
+        const n = size(s);
+      // int32: small indices (so that equal ones meet) and the extremes of the range.
+      const data =
+        d === "bool"
+          ? Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0))
+          : d === "int32"
+            ? Int32Array.from({ length: n }, () => (rand() < 0.1 ? pick(rand, [2147483647, -2147483648]) : Math.floor(rand() * 7) - 3))
+            : values(rand, n, true);
         return both(data, s, d);
       });
       const outs = results.map((r) => ({ shape, dtype: program.nodes[r]!.dtype }));

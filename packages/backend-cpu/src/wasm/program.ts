@@ -20,9 +20,10 @@ import { splitUniform, type UniformSplit } from "./uniform.js";
  *
  * Constants are parameters, not immediates, so a program whose constants change every step (Adam's bias
  * correction) compiles once, and so do nodes that read only constants and one-element inputs: uniform.ts
- * computes those once per call on the host. Programs with another int32 or float64 node, a cast between other
- * dtypes, or an op without a vector form here (sin, cos, pow) on varying values are left to the TypeScript
- * evaluator: `compiles` says which.
+ * computes those once per call on the host. int32 values may be read and compared (class indices against
+ * ids); programs that compute int32 values, have a float64 node, a cast between other dtypes, or an op
+ * without a vector form here (sin, cos, pow) on varying values are left to the TypeScript evaluator:
+ * `compiles` says which.
  */
 
 type Scratch = readonly [number, number, number, number, number];
@@ -81,9 +82,30 @@ const BOOL_BINARY: Partial<Record<BinaryOp, number>> = {
   logicalOr: SIMD.v128_or,
 };
 
+/**
+ * int32 comparisons (signed, as the op table compares), giving bool masks: what compares class indices with a
+ * range of ids (a one-hot row, the class-index cross-entropy's weights) needs of int32, without int32 arithmetic.
+ */
+const INT_COMPARE: Partial<Record<BinaryOp, number>> = {
+  equal: SIMD.i32x4_eq,
+  notEqual: SIMD.i32x4_ne,
+  less: SIMD.i32x4_lt_s,
+  lessEqual: SIMD.i32x4_le_s,
+  greater: SIMD.i32x4_gt_s,
+  greaterEqual: SIMD.i32x4_ge_s,
+};
+
 const VECTOR_DTYPES = new Set(["float32", "bool"]);
 
+/** The vector instruction of a binary node, by its operands' dtype. */
+function binaryInstruction(node: Extract<ProgramNode, { kind: "binary" }>, nodes: readonly ProgramNode[]): number | undefined {
+  const dtype = nodes[node.a]!.dtype;
+  return (dtype === "bool" ? BOOL_BINARY : dtype === "int32" ? INT_COMPARE : FLOAT_BINARY)[node.op];
+}
+
 function nodeCompiles(node: ProgramNode, nodes: readonly ProgramNode[]): boolean {
+  // int32 values are read (inputs, constants) and compared, never computed.
+  if (node.dtype === "int32") return node.kind === "input" || node.kind === "constant";
   if (!VECTOR_DTYPES.has(node.dtype)) return false;
   switch (node.kind) {
     case "input":
@@ -96,11 +118,11 @@ function nodeCompiles(node: ProgramNode, nodes: readonly ProgramNode[]): boolean
     case "unary":
       return nodes[node.x]!.dtype === "bool" ? node.op === "logicalNot" : FLOAT_UNARY[node.op] !== undefined;
     case "binary":
-      return (nodes[node.a]!.dtype === "bool" ? BOOL_BINARY : FLOAT_BINARY)[node.op] !== undefined;
+      return binaryInstruction(node, nodes) !== undefined;
   }
 }
 
-/** Whether `program` compiles to a Wasm loop (float32 and bool nodes, ops with a vector form). */
+/** Whether `program` compiles to a Wasm loop (float32 and bool nodes, int32 read and compared, ops with a vector form). */
 export function compiles(program: { readonly nodes: readonly ProgramNode[] }): boolean {
   // Input nodes carry their input's dtype; an input without a node (a hoisted scalar, see uniform.ts) is never read.
   return program.nodes.every((node) => nodeCompiles(node, program.nodes));
@@ -166,6 +188,7 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
       if (node.kind !== "constant") continue;
       if (live[i]) {
         if (node.dtype === "float32") f.get(p).simd(SIMD.f32x4_splat).set(value[i]!);
+        else if (node.dtype === "int32") f.get(p).simd(SIMD.i32x4_splat).set(value[i]!);
         else f.i32(0).get(p).op(OP.i32Sub).simd(SIMD.i32x4_splat).set(value[i]!);
       }
       p++;
@@ -293,11 +316,9 @@ function emitNode(f: FunctionBuilder, nodes: readonly ProgramNode[], i: number, 
       if (node.op === "logicalNot") f.get(value[node.x]!).simd(SIMD.v128_not);
       else FLOAT_UNARY[node.op]!(f, value[node.x]!, t);
       break;
-    case "binary": {
-      const bool = nodes[node.a]!.dtype === "bool";
-      f.get(value[node.a]!).get(value[node.b]!).simd((bool ? BOOL_BINARY : FLOAT_BINARY)[node.op]!);
+    case "binary":
+      f.get(value[node.a]!).get(value[node.b]!).simd(binaryInstruction(node, nodes)!);
       break;
-    }
     case "where":
       f.get(value[node.a]!).get(value[node.b]!).get(value[node.condition]!).simd(SIMD.v128_bitselect);
       break;
