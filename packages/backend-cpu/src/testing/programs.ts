@@ -36,7 +36,8 @@ export function randomProgram(rand: () => number, dtypes: readonly DType[], tran
     else if (r < 0.6) {
       const op = pick(rand, ARITHMETIC);
       e = rand() < 0.5 ? b.binary(op, pick(rand, floats), float()) : b.binary(op, float(), pick(rand, floats));
-    } else if (r < 0.7) e = rand() < 0.2 ? b.unary("isNaN", pick(rand, floats)) : b.binary(pick(rand, COMPARISON), pick(rand, floats), float());
+    } else if (r < 0.7 && ints.length > 0 && rand() < 0.5) e = b.binary(pick(rand, COMPARISON), pick(rand, ints), rand() < 0.3 ? pick(rand, INT_CONSTANTS) : pick(rand, ints));
+    else if (r < 0.7) e = rand() < 0.2 ? b.unary("isNaN", pick(rand, floats)) : b.binary(pick(rand, COMPARISON), pick(rand, floats), float());
     else if (r < 0.78 && bools.length > 0) {
       e = rand() < 0.3 ? b.unary("logicalNot", pick(rand, bools)) : b.binary(pick(rand, BOOL_BINARY), pick(rand, bools), rand() < 0.2 ? rand() < 0.5 : pick(rand, bools));
     } else if (r < 0.92 && bools.length > 0) e = rand() < 0.15 ? b.where(pick(rand, bools), pick(rand, bools), rand() < 0.5) : b.where(pick(rand, bools), pick(rand, floats), float());
