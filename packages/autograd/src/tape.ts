@@ -192,8 +192,11 @@ function applyRule(node: TapeNode, g: Tensor): (Tensor | null)[] {
     );
   }
   const { inputShapes, inputDTypes } = node.context;
-  return tidy(() => {
+  return tidy((scope) => {
     const thunks = rule.backward(g, node.context);
+    // A gradient the rule made is handed on as it is; one it was given (g itself, a saved tensor) or returned
+    // twice gets a new handle, so that each input's gradient is a tensor of its own.
+    const handedOn = new Set<Tensor>();
     return node.needsGrad.map((needed, i) => {
       const gi = needed ? (thunks[i]?.() ?? null) : null;
       if (gi === null) return null;
@@ -204,7 +207,9 @@ function applyRule(node: TapeNode, g: Tensor): (Tensor | null)[] {
             `${inputDTypes[i]!} of shape ${formatShape(inputShapes[i]!)}; a gradient has its input's shape and dtype`,
         );
       }
-      return clone(gi);
+      if (!scope.owns(gi) || handedOn.has(gi)) return clone(gi);
+      handedOn.add(gi);
+      return gi;
     });
   });
 }

@@ -81,6 +81,22 @@ describe("async tidy scopes follow their own async context", () => {
   });
 });
 
+describe("scope.owns", () => {
+  it("is true for what the scope made or an inner scope handed it, false for outside tensors and kept ones", () => {
+    const outside = tensor([1, 2]);
+    const seen = tidy((scope) => {
+      const made = outside.add(1);
+      const handed = tidy(() => made.mul(2));
+      const kept = tc.keep(made.mul(3));
+      const result = { outside: scope.owns(outside), made: scope.owns(made), handed: scope.owns(handed), kept: scope.owns(kept) };
+      kept.dispose();
+      return result;
+    });
+    expect(seen).toEqual({ outside: false, made: true, handed: true, kept: false });
+    outside.dispose();
+  });
+});
+
 describe("without an async context (as in browsers)", () => {
   const original = Object.getOwnPropertyDescriptor(process, "getBuiltinModule")!;
   afterEach(() => {

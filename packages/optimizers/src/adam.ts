@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, gradientInputs, updateOutputs } from "./program.js";
+import { decayedGradient, gradientInputs, ProgramCache, updateOutputs } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdamOptions extends OptimizerOptions {
@@ -22,6 +22,7 @@ export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly #programs = new ProgramCache();
 
   constructor(options: AdamOptions = {}) {
     super(options, 0.001);
@@ -47,18 +48,22 @@ export class Adam extends Optimizer {
    * g) and the parameter's new value from `value(p, w, direction)`, whose direction m̂ / (√v̂ + ε) reads the
    * new moments and the bias corrections 1 − βᵗ — constants, or computed from the device's step count after
    * guarded steps. All three are results of one program: one kernel that reads the gradient, the moments and
-   * the parameter once, on a backend with `elementwiseMulti`.
+   * the parameter once, on a backend with `elementwiseMulti`. After guarded steps (the step count on the
+   * device) the program is built once per set of hyper-parameters and cached by them, so `value` must read
+   * nothing but `lr` and `weightDecay`.
    */
   protected adamUpdate(
     w: Tensor,
     gradient: Tensor,
     slots: Slots | undefined,
-    { t, guard }: Hyper,
+    { t, guard, lr, weightDecay }: Hyper,
     decay: number,
     value: (p: ProgramBuilder, w: Expr, direction: Expr) => Expr,
   ): Update {
     const { beta1, beta2, epsilon } = this;
     const inputs = { ...gradientInputs(w, gradient, decay), m: slots?.m, v: slots?.v, w, ...(typeof t === "number" ? {} : { t }) };
+    // A step number on the host changes the program's constants every step: only the device's step count is cached.
+    const cached = typeof t === "number" ? undefined : { cache: this.#programs, key: `${beta1},${beta2},${epsilon},${decay},${lr},${weightDecay}` };
     const [m, v, step] = updateOutputs(this.name, inputs, (p, x) => {
       const gx = decayedGradient(p, x, decay);
       const m = p.binary("add", x.m === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.m, beta1), p.binary("mul", gx, 1 - beta1));
@@ -74,7 +79,7 @@ export class Adam extends Optimizer {
       const vHat = p.binary("div", v, c2);
       // The unguarded moments: where the guard is false the parameter keeps its old value anyway.
       return [m, v, value(p, x.w!, p.binary("div", mHat, p.binary("add", p.unary("sqrt", vHat), epsilon)))];
-    }, { guard, old: [slots?.m ?? 0, slots?.v ?? 0, w] });
+    }, { guard, old: [slots?.m ?? 0, slots?.v ?? 0, w] }, cached);
     return { value: step!, slots: { m: m!, v: v! }, guarded: true };
   }
 

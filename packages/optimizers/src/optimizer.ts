@@ -195,8 +195,16 @@ export abstract class Optimizer {
     // The step number is a constant, or (after guarded steps) the device counter itself: no kernel for it.
     const t: number | Tensor = this.#next ?? this.#iterations + 1;
     // Every new value and slot is computed (and kept by the scope's return) before anything is written.
-    const results = tidy(() => {
+    const results = tidy((scope) => {
       const grads = this.clip(pairs.map((p) => p.gradient));
+      // An update may return a tensor it was given (the parameter, the first gradient) or one tensor twice:
+      // those get a new handle, so every result is a tensor of its own; the ones it made are handed on as they are.
+      const handedOn = new Set<Tensor>();
+      const own = (t: Tensor): Tensor => {
+        if (!scope.owns(t) || handedOn.has(t)) return t.clone();
+        handedOn.add(t);
+        return t;
+      };
       return pairs.map(({ name, variable }, i) => {
         const previous = this.#slots.get(name);
         const update = this.update(variable.value, grads[i]!, previous, { ...this.hyper(name), t, ...(guard === undefined ? {} : { guard }) });
@@ -205,8 +213,7 @@ export abstract class Optimizer {
           value = where(guard, value, variable.value);
           slots = Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, where(guard, v, previous?.[k] ?? this.initialSlot(k, variable.value))]));
         }
-        // New handles: an update may return a tensor it was given (the parameter, the first gradient).
-        return { value: value.clone(), slots: Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.clone()])) };
+        return { value: own(value), slots: Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, own(v)])) };
       });
     });
     // Nothing below can fail: the shapes and dtypes were checked, the values are computed.

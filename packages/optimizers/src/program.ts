@@ -1,4 +1,4 @@
-import { ProgramBuilder, runOutputs, runProgram, type Expr, type Tensor } from "@neurite/tensor-core";
+import { ProgramBuilder, runOutputs, runProgram, type ElementwiseProgram, type Expr, type MultiOutputProgram, type Tensor } from "@neurite/tensor-core";
 
 /** The values an update program reads, by name; a slot that does not exist yet is left out. */
 export type Values<K extends string> = Readonly<Partial<Record<K, Expr | undefined>>>;
@@ -37,7 +37,8 @@ export interface SkipAll {
 /**
  * Several outputs of an update rule computed by one elementwise program (`updateProgram` for each result of
  * `body`, in one pass): Adam's new moments and new parameter read the gradient and the old values once, in
- * one kernel on a backend with the `elementwiseMulti` capability (one program per output elsewhere).
+ * one kernel on a backend with the `elementwiseMulti` capability (one program per output elsewhere). With
+ * `cached`, the program is built once per key (see `ProgramCache`) and only run on later calls.
  *
  * ```ts
  * const [m, g, guard] = [tensor([0.5, -1]), tensor([1, 2]), scalar(true)];
@@ -48,7 +49,48 @@ export interface SkipAll {
  * }, { guard, old: [m, 0] });
  * ```
  */
-export function updateOutputs<K extends string>(op: string, inputs: Readonly<Partial<Record<K, Tensor | undefined>>>, body: (p: ProgramBuilder, x: Values<K>) => readonly Expr[], skip?: SkipAll): Tensor[] {
+/**
+ * Built update programs of one optimizer, by what they compute: an update rule builds the same program every
+ * step, and building it (and its key) costs more host time than a small parameter's kernel.
+ *
+ * ```ts
+ * const cache = new ProgramCache();
+ * const [m, g] = [tensor([0.5, -1]), tensor([1, 2])];
+ * // Built on the first call, reused by every call with the same key (which names the constants 0.9 and 0.1).
+ * const [next] = updateOutputs("momentum", { m, g }, (p, x) => [p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1))], undefined, { cache, key: "0.9,0.1" });
+ * ```
+ */
+export class ProgramCache {
+  readonly #programs = new Map<string, ElementwiseProgram | MultiOutputProgram>();
+
+  /** The program under `key`, built by `build` the first time (a few dozen are kept: enough for a model's parameter shapes and dtypes). */
+  get(key: string, build: () => ElementwiseProgram | MultiOutputProgram): ElementwiseProgram | MultiOutputProgram {
+    let program = this.#programs.get(key);
+    if (program === undefined) {
+      if (this.#programs.size >= 64) this.#programs.clear();
+      program = build();
+      this.#programs.set(key, program);
+    }
+    return program;
+  }
+}
+
+/**
+ * A cache for `updateOutputs`: `key` must name everything `body` reads besides its inputs (the
+ * hyper-parameters it puts in as constants), so that one key always builds the same program.
+ */
+export interface CachedBody {
+  readonly cache: ProgramCache;
+  readonly key: string;
+}
+
+export function updateOutputs<K extends string>(
+  op: string,
+  inputs: Readonly<Partial<Record<K, Tensor | undefined>>>,
+  body: (p: ProgramBuilder, x: Values<K>) => readonly Expr[],
+  skip?: SkipAll,
+  cached?: CachedBody,
+): Tensor[] {
   const tensors: Tensor[] = [];
   const names: string[] = [];
   const indexOf = (t: Tensor, name: string): number => {
@@ -68,22 +110,30 @@ export function updateOutputs<K extends string>(op: string, inputs: Readonly<Par
   const guardIndex = guard === undefined ? -1 : indexOf(guard, "guard");
   const olds = skip?.old ?? [];
   const oldIndices = guard === undefined ? [] : olds.map((old, i) => (typeof old === "number" ? -1 : indexOf(old, olds.length === 1 ? "old" : `old[${i}]`)));
-  const builder = new ProgramBuilder(
-    op,
-    tensors.map((t) => t.dtype),
-  );
-  const values: Partial<Record<K, Expr | undefined>> = {};
-  for (const [name, i] of slots) values[name] = builder.input(i);
-  let results = body(builder, values);
-  if (guard !== undefined) {
-    const keep = builder.input(guardIndex);
-    results = results.map((result, i) => {
-      const old = oldIndices[i]! >= 0 ? builder.input(oldIndices[i]!) : builder.constant(olds[i] as number, result.dtype);
-      return builder.where(keep, result, old);
-    });
-  }
-  if (results.length === 1) return [runProgram(op, builder.build(results[0]!), tensors, { names })];
-  return runOutputs(op, builder.buildOutputs(results), tensors, { names });
+  const build = (): ElementwiseProgram | MultiOutputProgram => {
+    const builder = new ProgramBuilder(
+      op,
+      tensors.map((t) => t.dtype),
+    );
+    const values: Partial<Record<K, Expr | undefined>> = {};
+    for (const [name, i] of slots) values[name] = builder.input(i);
+    let results = body(builder, values);
+    if (guard !== undefined) {
+      const keep = builder.input(guardIndex);
+      results = results.map((result, i) => {
+        const old = oldIndices[i]! >= 0 ? builder.input(oldIndices[i]!) : builder.constant(olds[i] as number, result.dtype);
+        return builder.where(keep, result, old);
+      });
+    }
+    return results.length === 1 ? builder.build(results[0]!) : builder.buildOutputs(results);
+  };
+  // The program also depends on which inputs exist, which of them are one tensor, their dtypes and the fallbacks.
+  const program =
+    cached === undefined
+      ? build()
+      : cached.cache.get(`${op}|${cached.key}|${slots.join(";")}|${guardIndex}|${olds.map((old, i) => (typeof old === "number" ? old : oldIndices[i])).join()}|${tensors.map((t) => t.dtype).join()}`, build);
+  if ("result" in program) return [runProgram(op, program, tensors, { names })];
+  return runOutputs(op, program, tensors, { names });
 }
 
 /**

@@ -246,6 +246,45 @@ describe("compiled kernels are reused from step to step", () => {
   });
 });
 
+describe("built programs are reused from step to step", () => {
+  it("guarded Adam builds its program once per learning rate, with the weights of building it every step", async () => {
+    const inner = cpu();
+    const programs: MultiOutputProgram[] = [];
+    const recording = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name !== "elementwiseMulti") return Reflect.get(target, name, receiver) as unknown;
+        return (program: MultiOutputProgram, inputs: readonly TensorInfo[], outs: readonly OutputSpec[]) => {
+          programs.push(program);
+          return inner.elementwiseMulti!(program, inputs, outs);
+        };
+      },
+    });
+    await setBackend(recording);
+    const [guardedW, plainW] = [variable(tensor([1, 2, 3]), { name: "w" }), variable(tensor([1, 2, 3]), { name: "w" })];
+    const [guarded, plain] = [adam({ lr: 0.1 }), adam({ lr: 0.1 })];
+    const g = tensor([0.5, -0.5, 0.25]);
+    const guard = scalar(true);
+    const perStep: MultiOutputProgram[] = [];
+    for (let i = 0; i < 5; i++) {
+      if (i === 3) guarded.learningRate = plain.learningRate = 0.05;
+      programs.length = 0;
+      guarded.step({ w: guardedW }, { w: g }, { guard });
+      perStep.push(programs[0]!);
+      // Unguarded steps count on the host and build their program every step. Their bias corrections are
+      // computed in float64 on the host, the guarded ones in the program from the device's count: the same
+      // weights up to rounding, far closer than a stale learning rate would leave them (a step moves w by ~0.1).
+      plain.step({ w: plainW }, { w: g });
+      const [got, want] = [guardedW.value.dataSync(), plainW.value.dataSync()];
+      got.forEach((x, j) => expect(Math.abs(x - want[j]!), `step ${i + 1}`).toBeLessThan(1e-5));
+    }
+    // Step 1 has no moments yet and counts on the host; step 2 starts the device count: then one program per rate.
+    expect(perStep[2]).toBe(perStep[1]);
+    expect(perStep[3]).not.toBe(perStep[2]);
+    expect(perStep[4]).toBe(perStep[3]);
+    for (const t of [guardedW, plainW, g, guard, guarded, plain]) t.dispose();
+  });
+});
+
 describe("an optimizer written with tensor ops", () => {
   it("is still guarded by the base class: a false guard keeps its value and slot", async () => {
     await setBackend(cpu());

@@ -40,6 +40,12 @@ export interface TidyScope {
   run<R>(fn: () => R): R;
   /** Whether the scope has ended (its tensors were freed). */
   readonly closed: boolean;
+  /**
+   * Whether `t` belongs to this scope (made in it, or handed to it by an inner scope, and not kept): returning
+   * it hands it to the caller as it is, where a tensor from outside needs a new handle (`clone()`) to be the
+   * caller's own.
+   */
+  owns(t: Tensor): boolean;
 }
 
 class TidyHandle implements TidyScope {
@@ -47,6 +53,10 @@ class TidyHandle implements TidyScope {
 
   get closed(): boolean {
     return this.scope.closed;
+  }
+
+  owns(t: Tensor): boolean {
+    return t.owner === this.scope;
   }
 
   run<R>(fn: () => R): R {
