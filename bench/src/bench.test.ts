@@ -4,7 +4,7 @@ import { runBench } from "./run.js";
 // The smoke run CI does: every workload runs for every library and the table has a row for each. It checks
 // that the benchmark works, never how fast anything is.
 it("the quick benchmark prints the table with every row, a figure per library and the machine facts", async () => {
-  const { rows, text } = await runBench({ quick: true });
+  const { rows, text } = await runBench({ quick: true, neurite: "sources" });
   const works = rows.map((r) => r.work);
   for (const prefix of ["matmul 128² A·B", "matmul 128² A·Bᵀ", "matmul 128² Aᵀ·B", "relu on", "sigmoid on", "add on", "sum of 64×256 over the last axis", "sum of 64×256 over the first axis", "MLP 784-128-64-10", "MLP test accuracy", "MLP run peak memory", "CNN step", "MLP-on-CPU bundle"]) {
     const row = rows.find((r) => r.work.startsWith(prefix));

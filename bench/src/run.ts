@@ -21,6 +21,12 @@ export interface BenchOptions {
   readonly log?: (line: string) => void;
   /** Only these sections (default: all), e.g. `pnpm bench --only=elementwise,mlp`. */
   readonly only?: readonly Section[] | undefined;
+  /**
+   * Where the training runs' child processes load Neurite from: its built packages (default; what a user
+   * installs, and what `pnpm bench` builds first) or its TypeScript sources through tsx, which adds a
+   * function-naming call per closure (the smoke test runs them on sources, which CI need not build).
+   */
+  readonly neurite?: "built" | "sources";
 }
 
 /** The benchmark's sections, as `--only` names them. */
@@ -109,8 +115,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
 
 /** One training run in a fresh Node process (see child.ts). */
-async function trainInChild(task: Task, library: TrainingLibrary, quick: boolean): Promise<TrainingResult & { maxRssMiB: number; cpuSeconds: number }> {
-  const args = ["--import", "tsx", "--conditions=source", join(here, "child.ts"), task, library, quick ? "quick" : "full"];
+async function trainInChild(task: Task, library: TrainingLibrary, quick: boolean, neurite: "built" | "sources"): Promise<TrainingResult & { maxRssMiB: number; cpuSeconds: number }> {
+  const args = ["--import", "tsx", ...(neurite === "sources" ? ["--conditions=source"] : []), join(here, "child.ts"), task, library, quick ? "quick" : "full"];
   const { stdout } = await run(process.execPath, args, { cwd: join(here, ".."), maxBuffer: 16 << 20 }).catch((error: unknown) => {
     const stderr = (error as { stderr?: string }).stderr ?? "";
     const reason = stderr.split("\n").find((l) => /^\s*\w*Error\b.{0,200}$/.test(l)) ?? firstLine(error);
@@ -175,7 +181,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const training = (task: Task, library: TrainingLibrary, figure: (r: TrainingResult) => number): Contender => ({
     name: library,
     once: async () => {
-      const result = await trainInChild(task, library, quick);
+      const result = await trainInChild(task, library, quick, options.neurite ?? "built");
       if (result.accuracy !== null) (accuracy[library] ??= []).push(result.accuracy);
       if (task === "mlp") (rss[library] ??= []).push(result.maxRssMiB);
       return { value: figure(result), childSeconds: result.cpuSeconds };
@@ -228,11 +234,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
   }
 
-  const text = [header(quick), "", formatTable(rows), "", ...notes(rows, sizes)].join("\n");
+  const text = [header(quick, options.neurite ?? "built"), "", formatTable(rows), "", ...notes(rows, sizes)].join("\n");
   return { rows, text };
 }
 
-function header(quick: boolean): string {
+function header(quick: boolean, neurite: "built" | "sources"): string {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const versions = [
     `@tensorflow/tfjs-core ${versionOf("@tensorflow/tfjs-core")}`,
@@ -245,6 +251,7 @@ function header(quick: boolean): string {
   return [
     `Neurite benchmark${quick ? " — QUICK SMOKE MODE (small sizes; figures are not comparable)" : ""}`,
     `machine: ${cpu}, ${availableParallelism()} cores; Node ${process.versions.node}; ${new Date().toISOString()}`,
+    `neurite: ${neurite === "built" ? "its built packages (dist/, as installed from the registry)" : "its TypeScript sources through tsx"}`,
     `peers: ${versions.join("; ")}`,
     "brain.js: left out (its CPU path runs through gpu.js, whose native `gl` build this workspace does not allow; it has no conv layers or Adam)",
     "each cell: median (min–max) over interleaved repeats; 'other processes' is CPU used by the rest of the machine meanwhile (from /proc/stat)",
