@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, gradientInputs, ProgramCache, updateOutputs } from "./program.js";
+import { decayedGradient, ProgramCache, updateOutputs } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdamOptions extends OptimizerOptions {
@@ -61,7 +61,9 @@ export class Adam extends Optimizer {
     value: (p: ProgramBuilder, w: Expr, direction: Expr) => Expr,
   ): Update {
     const { beta1, beta2, epsilon } = this;
-    const inputs = { ...gradientInputs(w, gradient, decay), m: slots?.m, v: slots?.v, w, ...(typeof t === "number" ? {} : { t }) };
+    // One object literal (a spread of optional parts costs V8 a new object shape per call); `w` is always read
+    // (the new value and the skipped step's fallback), the step count only when it is on the device.
+    const inputs = { g: gradient, m: slots?.m, v: slots?.v, w, t: typeof t === "number" ? undefined : t };
     // A step number on the host changes the program's constants every step: only the device's step count is cached.
     const cached = typeof t === "number" ? undefined : { cache: this.#programs, key: `${beta1},${beta2},${epsilon},${decay},${lr},${weightDecay}` };
     const [m, v, step] = updateOutputs(this.name, inputs, (p, x) => {

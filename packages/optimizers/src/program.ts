@@ -93,13 +93,18 @@ export function updateOutputs<K extends string>(
 ): Tensor[] {
   const tensors: Tensor[] = [];
   const names: string[] = [];
+  // What the program depends on besides `body`: which inputs exist, which are one tensor, their dtypes and
+  // the fallbacks (the cache key's structural part, written as the inputs are placed).
+  let structure = "";
   const indexOf = (t: Tensor, name: string): number => {
     // The same tensor under two names (SGD's first velocity is the gradient) is read once.
-    const seen = tensors.indexOf(t);
-    if (seen >= 0) return seen;
-    tensors.push(t);
-    names.push(name);
-    return tensors.length - 1;
+    let index = tensors.indexOf(t);
+    if (index < 0) {
+      index = tensors.push(t) - 1;
+      names.push(name);
+    }
+    structure += `${name}:${index}:${t.dtype};`;
+    return index;
   };
   const slots: [K, number][] = [];
   for (const name in inputs) {
@@ -109,7 +114,14 @@ export function updateOutputs<K extends string>(
   const guard = skip?.guard;
   const guardIndex = guard === undefined ? -1 : indexOf(guard, "guard");
   const olds = skip?.old ?? [];
-  const oldIndices = guard === undefined ? [] : olds.map((old, i) => (typeof old === "number" ? -1 : indexOf(old, olds.length === 1 ? "old" : `old[${i}]`)));
+  const oldIndices =
+    guard === undefined
+      ? []
+      : olds.map((old, i) => {
+          if (typeof old !== "number") return indexOf(old, olds.length === 1 ? "old" : `old[${i}]`);
+          structure += `${old};`;
+          return -1;
+        });
   const build = (): ElementwiseProgram | MultiOutputProgram => {
     const builder = new ProgramBuilder(
       op,
@@ -127,11 +139,7 @@ export function updateOutputs<K extends string>(
     }
     return results.length === 1 ? builder.build(results[0]!) : builder.buildOutputs(results);
   };
-  // The program also depends on which inputs exist, which of them are one tensor, their dtypes and the fallbacks.
-  const program =
-    cached === undefined
-      ? build()
-      : cached.cache.get(`${op}|${cached.key}|${slots.join(";")}|${guardIndex}|${olds.map((old, i) => (typeof old === "number" ? old : oldIndices[i])).join()}|${tensors.map((t) => t.dtype).join()}`, build);
+  const program = cached === undefined ? build() : cached.cache.get(`${op}|${cached.key}|${structure}`, build);
   if ("result" in program) return [runProgram(op, program, tensors, { names })];
   return runOutputs(op, program, tensors, { names });
 }
