@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Heap } from "./heap.js";
-import { WasmMatmul } from "./matmul.js";
+import { blockHeight, WasmMatmul } from "./matmul.js";
 import { Kernels } from "./runtime.js";
 
 /** Row-major A·B in float64, the reference the Wasm products are checked against. */
@@ -72,5 +72,24 @@ describe("the Wasm SIMD matmul", () => {
     matmul.epilogue("relu", c, put(bias), m, n);
     const got = new Float32Array(heap.buffer, c, m * n);
     expect(Array.from(got)).toEqual(Array.from(values, (v, i) => Math.max(0, v + bias[i % n]!)));
+  });
+});
+
+describe("row blocks for threads", () => {
+  it("split the rows into equal blocks of whole micro-tiles, at most 120 rows, that each thread gets as many of", () => {
+    for (const threads of [2, 3, 4]) {
+      for (const m of [5, 64, 121, 250, 262, 1000, 1024, 4097]) {
+        const height = blockHeight(m, threads);
+        const blocks = Math.ceil(m / height);
+        expect(height % 4, `${m} rows, ${threads} threads`).toBe(0);
+        expect(height).toBeLessThanOrEqual(120);
+        // The busiest thread has at most one micro-tile row-group more than an even share.
+        const rowsOf = (t: number) => Array.from({ length: blocks }, (_, b) => b).filter((b) => b % threads === t).reduce((sum, b) => sum + Math.min(height, m - b * height), 0);
+        const busiest = Math.max(...Array.from({ length: threads }, (_, t) => rowsOf(t)));
+        expect(busiest, `${m} rows, ${threads} threads`).toBeLessThanOrEqual(Math.ceil(m / threads) + 4 * Math.ceil(blocks / threads));
+      }
+    }
+    expect(blockHeight(1024, 1)).toBe(120);
+    expect(blockHeight(1024, 2)).toBe(104);
   });
 });

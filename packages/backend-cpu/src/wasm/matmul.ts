@@ -186,24 +186,37 @@ function emitMacro(m: ModuleBuilder): void {
 }
 
 /**
- * rows(a, rowStride, colStride, packA, packB, c, ldc, m, kc, nc, accumulate, tile, first, stride): the row
- * blocks first, first + stride, … of one (KC × NC) step: pack A's block, run the macro-kernel. Threads run
- * it side by side on the same packed B, each with its own packA buffer and tile, `first` its index.
+ * rows(a, rowStride, colStride, packA, packB, c, ldc, m, kc, nc, accumulate, tile, first, stride, height):
+ * the row blocks first, first + stride, … (each `height` ≤ MC rows) of one (KC × NC) step: pack A's block,
+ * run the macro-kernel. Threads run it side by side on the same packed B, each with its own packA buffer
+ * and tile, `first` its index; `height` splits the rows into as many equal blocks as keep them all busy.
  */
 function emitRows(m: ModuleBuilder): void {
-  m.fn("rows", new Array<"i32">(14).fill("i32"), [], (f) => {
-    const [a, rs, cs, pa, pb, c, ldc, rows, kc, nc, accumulate, tile, first, stride] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  m.fn("rows", new Array<"i32">(15).fill("i32"), [], (f) => {
+    const [a, rs, cs, pa, pb, c, ldc, rows, kc, nc, accumulate, tile, first, stride, height] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
     const ic = f.local("i32");
     const mc = f.local("i32");
-    f.get(first).i32(MC).op(OP.i32Mul).set(ic);
+    f.get(first).get(height).op(OP.i32Mul).set(ic);
     f.forLoop(ic, rows, 0, () => {
       f.get(rows).get(ic).op(OP.i32Sub).set(mc);
-      f.get(mc).i32(MC).op(OP.i32GtS).op(OP.if, 0x40).i32(MC).set(mc).op(OP.end);
+      f.get(mc).get(height).op(OP.i32GtS).op(OP.if, 0x40).get(height).set(mc).op(OP.end);
       f.get(a).get(ic).get(rs).op(OP.i32Mul).op(OP.i32Add).get(rs).get(cs).get(mc).get(kc).get(pa).call(0);
       f.get(pa).get(pb).get(c).get(ic).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(ldc).get(mc).get(nc).get(kc).get(accumulate).get(tile).call(2);
-      f.get(ic).get(stride).i32(MC).op(OP.i32Mul).op(OP.i32Add).set(ic);
+      f.get(ic).get(stride).get(height).op(OP.i32Mul).op(OP.i32Add).set(ic);
     });
   });
+}
+
+/**
+ * The block height that splits `m` rows evenly over `threads` (each thread takes every threads-th block):
+ * the fewest equal blocks of at most MC rows, a multiple of the threads' count, rounded up to whole micro-
+ * tiles. 1024 rows on 2 threads are 10 blocks of 104 (520 and 504 rows each), where blocks of MC = 120 gave
+ * one thread 544 rows and the other 480.
+ */
+export function blockHeight(m: number, threads: number): number {
+  if (threads <= 1) return MC;
+  const blocks = threads * Math.ceil(m / (threads * MC));
+  return Math.ceil(m / blocks / MR) * MR;
 }
 
 /** The matmul module: packA 0, packB 1, macro 2, rows 3 (the order fixes the indices `rows` calls). */
@@ -330,14 +343,15 @@ export class WasmMatmul {
       throw new BackendError({ op: "matmul" }, `backend 'cpu' could not start its worker threads: ${reason}`);
     }
     const pool = threaded ? this.pool : null;
+    const height = blockHeight(m, pool === null ? 1 : this.threads());
     for (let jc = 0; jc < n; jc += NC) {
       const nc = Math.min(NC, n - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
         packB!(b.offset + pc * b.rowStride + jc * b.colStride, b.rowStride, b.colStride, kc, nc, this.packB);
-        const task = { a: a.offset + pc * a.colStride, rowStride: a.rowStride, colStride: a.colStride, packB: this.packB, c: c + jc * 4, ldc, m, kc, nc, accumulate: pc > 0 ? 1 : 0 };
+        const task = { a: a.offset + pc * a.colStride, rowStride: a.rowStride, colStride: a.colStride, packB: this.packB, c: c + jc * 4, ldc, m, kc, nc, accumulate: pc > 0 ? 1 : 0, height };
         const local = (first: number, stride: number) => {
-          rows!(task.a, task.rowStride, task.colStride, this.packA, task.packB, task.c, ldc, m, kc, nc, task.accumulate, MAIN_TILE, first, stride);
+          rows!(task.a, task.rowStride, task.colStride, this.packA, task.packB, task.c, ldc, m, kc, nc, task.accumulate, MAIN_TILE, first, stride, height);
         };
         if (pool === null) local(0, 1);
         else pool.run(task, local);

@@ -13,7 +13,7 @@ import type { NodeWorker, WorkerConstructor } from "./thread-support.js";
  * (browsers, whose main thread may not block either) the backend runs on one thread.
  *
  * The control block (Int32 words in the heap): 0 generation (bumped per task, −1 to stop), 1 workers done,
- * 2 threads in this task, 3–12 the task's shared arguments, 16 + i worker i ready.
+ * 2 threads in this task, 3–13 the task's shared arguments, 16 + i worker i ready.
  *
  * This module imports nothing at run time: it is loaded lazily (see WasmMatmul), and a bundler then gives it
  * a chunk of its own instead of splitting the modules it would share with the rest of the backend.
@@ -43,7 +43,7 @@ for (;;) {
   if (seen < 0) break;
   const threads = Atomics.load(ctl, ${THREADS});
   if (index + 1 >= threads) continue;
-  rows(${Array.from({ length: 3 }, (_, i) => `Atomics.load(ctl, ${ARGS + i})`).join(", ")}, packA, ${Array.from({ length: 7 }, (_, i) => `Atomics.load(ctl, ${ARGS + 3 + i})`).join(", ")}, tile, index + 1, threads);
+  rows(${Array.from({ length: 3 }, (_, i) => `Atomics.load(ctl, ${ARGS + i})`).join(", ")}, packA, ${Array.from({ length: 7 }, (_, i) => `Atomics.load(ctl, ${ARGS + 3 + i})`).join(", ")}, tile, index + 1, threads, Atomics.load(ctl, ${ARGS + 10}));
   if (Atomics.add(ctl, ${DONE}, 1) + 1 === threads - 1) Atomics.notify(ctl, ${DONE});
 }
 `;
@@ -60,6 +60,8 @@ export interface RowsTask {
   readonly kc: number;
   readonly nc: number;
   readonly accumulate: number;
+  /** Rows per block (see `blockHeight`). */
+  readonly height: number;
 }
 
 export class ThreadPool {
@@ -115,7 +117,7 @@ export class ThreadPool {
     }
     const threads = workers + 1;
     const ctl = this.control;
-    const args = [task.a, task.rowStride, task.colStride, task.packB, task.c, task.ldc, task.m, task.kc, task.nc, task.accumulate];
+    const args = [task.a, task.rowStride, task.colStride, task.packB, task.c, task.ldc, task.m, task.kc, task.nc, task.accumulate, task.height];
     for (let i = 0; i < args.length; i++) Atomics.store(ctl, ARGS + i, args[i]!);
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, THREADS, threads);
