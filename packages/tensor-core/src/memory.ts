@@ -80,10 +80,13 @@ function runIn<R>(scope: Scope | null, fn: () => R): R {
 
 function closeScope(scope: Scope, result: unknown): void {
   scope.closed = true;
-  const kept = tensorsIn(result);
+  // Most scopes return one tensor (every composite op's does): no walk of the result for those.
+  const single = result instanceof Tensor ? result : null;
+  const kept = single === null && scope.tensors.size > 0 ? tensorsIn(result) : null;
   const parent = scope.parent?.open() ?? null;
-  for (const t of [...scope.tensors]) {
-    if (!kept.has(t)) t.dispose();
+  // Each step removes only the tensor it visits from the set, which a Set's iteration allows.
+  for (const t of scope.tensors) {
+    if (single !== null ? t !== single : !kept!.has(t)) t.dispose();
     else if (parent !== null) parent.adopt(t);
     else scope.release(t);
   }
