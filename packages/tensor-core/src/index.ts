@@ -31,6 +31,7 @@ export {
   constantsOf,
   expand,
   fuse,
+  mapOperands,
   operandsOf,
   programKey,
   ProgramBuilder,
