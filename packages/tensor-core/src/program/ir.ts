@@ -87,8 +87,7 @@ export function resultProgram(program: MultiOutputProgram, i: number): Elementwi
  * pass that drops or moves nodes uses to rebuild a program. An input or constant is returned as it is.
  *
  * ```ts
- * const node: ProgramNode = { kind: "binary", dtype: "float32", op: "add", a: 0, b: 1 };
- * mapOperands(node, (k) => k + 2); // { kind: "binary", dtype: "float32", op: "add", a: 2, b: 3 }
+ * mapOperands({ kind: "binary", dtype: "float32", op: "add", a: 0, b: 1 }, (k) => k + 2); // … a: 2, b: 3
  * ```
  */
 export function mapOperands(node: ProgramNode, map: (k: number) => number): ProgramNode {
