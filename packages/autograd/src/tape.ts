@@ -6,6 +6,7 @@ import {
   isFloat,
   keep,
   setRecorder,
+  shapesEqual,
   tidy,
   type Backend,
   type DType,
@@ -215,7 +216,7 @@ function applyRule(node: TapeNode, g: Tensor): (Tensor | null)[] {
 }
 
 function fits(t: Tensor, shape: readonly number[], dtype: DType): boolean {
-  return t.dtype === dtype && t.rank === shape.length && t.shape.every((d, j) => d === shape[j]);
+  return t.dtype === dtype && shapesEqual(t.shape, shape);
 }
 
 /** Adds each input's gradient into the running sums (a tensor used twice gets the sum of both). */

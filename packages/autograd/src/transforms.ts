@@ -1,4 +1,4 @@
-import { callSite, cast, clone, formatShape, holdGradients, isFloat, setRecorder, tensor, Tensor, tidy, userFunction, Variable } from "@neurite/tensor-core";
+import { callSite, cast, clone, formatShape, holdGradients, isFloat, setRecorder, shapesEqual, tensor, Tensor, tidy, userFunction, Variable } from "@neurite/tensor-core";
 import { GradientError } from "./errors.js";
 import { Tape, type Wrt } from "./tape.js";
 import { mapTree, type Grad } from "./tree.js";
@@ -283,7 +283,7 @@ export function pullbackAt(
     value: output,
     pullback(cotangent) {
       if (disposed) throw new GradientError({ op: "pullback" }, "this vjp result was disposed and its saved tensors are gone; call vjp again");
-      if (!(cotangent instanceof Tensor) || cotangent.rank !== output.rank || cotangent.shape.some((d, i) => d !== output.shape[i])) {
+      if (!(cotangent instanceof Tensor) || !shapesEqual(cotangent.shape, output.shape)) {
         throw new GradientError(
           { op: "pullback", argument: "cotangent" },
           `expected a tensor of the output's shape ${formatShape(output.shape)}, got ${cotangent instanceof Tensor ? `shape ${formatShape(cotangent.shape)}` : describe(cotangent)}`,

@@ -1,4 +1,4 @@
-import { ArgumentError, BackendError, DTypeError, ShapeError, Tensor, Variable, formatShape } from "@neurite/tensor-core";
+import { ArgumentError, BackendError, DTypeError, ShapeError, Tensor, Variable, formatShape, shapesEqual } from "@neurite/tensor-core";
 import { StateDictError } from "./errors.js";
 
 /** One variable of a module tree, with its dotted path and the module that holds it. */
@@ -244,7 +244,7 @@ export function matchEntries(
       );
     }
     const expected = entry.variable.shape;
-    if (value.rank !== expected.length || value.shape.some((d, i) => d !== expected[i])) {
+    if (!shapesEqual(value.shape, expected)) {
       shapeProblems.push(`'${name}' of ${entry.owner.toString()} expects shape ${formatShape(expected)}, got ${formatShape(value.shape)}`);
     } else if (sameDType && value.dtype !== entry.variable.dtype) {
       dtypeProblems.push(`'${name}' of ${entry.owner.toString()} expects dtype ${entry.variable.dtype}, got ${value.dtype}`);

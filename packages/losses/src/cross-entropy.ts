@@ -8,6 +8,7 @@ import {
   logSoftmax,
   noGrad,
   oneHot,
+  shapesEqual,
   softplus,
   tidy,
   type Tensor,
@@ -133,7 +134,7 @@ export function categoricalCrossEntropy(predictions: Tensor, labels: Tensor, opt
   const classes = predictions.shape.at(-1)!;
   if (labels.dtype === "int32") {
     const expected = predictions.shape.slice(0, -1);
-    if (labels.rank !== expected.length || labels.shape.some((d, i) => d !== expected[i])) {
+    if (!shapesEqual(labels.shape, expected)) {
       throw new ShapeError(
         { op, argument: "labels" },
         `integer labels of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(predictions.shape)}; expected ${formatShape(expected)}`,

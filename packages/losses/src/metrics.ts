@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, formatShape, tidy, type Tensor } from "@neurite/tensor-core";
+import { DTypeError, ShapeError, formatShape, shapesEqual, tidy, type Tensor } from "@neurite/tensor-core";
 import { expectSameShape } from "./reduction.js";
 
 /** Options of `binaryAccuracy`. */
@@ -26,7 +26,7 @@ export function categoricalAccuracy(predictions: Tensor, labels: Tensor): Tensor
   const op = "categoricalAccuracy";
   if (labels.dtype === "bool") throw new DTypeError({ op, argument: "labels" }, "got bool labels; expected int32 class indices or one-hot vectors");
   const expected = labels.dtype === "int32" ? predictions.shape.slice(0, -1) : predictions.shape;
-  if (labels.rank !== expected.length || labels.shape.some((d, i) => d !== expected[i])) {
+  if (!shapesEqual(labels.shape, expected)) {
     throw new ShapeError(
       { op, argument: "labels" },
       `labels of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(predictions.shape)}; expected ${formatShape(expected)}`,

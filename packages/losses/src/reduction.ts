@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, formatShape, type Tensor } from "@neurite/tensor-core";
+import { ArgumentError, DTypeError, ShapeError, formatShape, shapesEqual, type Tensor } from "@neurite/tensor-core";
 
 /**
  * How per-sample losses become the returned value: `"mean"` over the batch (the default for most losses),
@@ -35,7 +35,7 @@ export function sampleAxes(t: Tensor): number[] {
 
 /** Throws a ShapeError unless predictions and targets have the same shape. */
 export function expectSameShape(op: string, predictions: Tensor, targets: Tensor): void {
-  if (predictions.rank !== targets.rank || predictions.shape.some((d, i) => d !== targets.shape[i])) {
+  if (!shapesEqual(predictions.shape, targets.shape)) {
     throw new ShapeError(
       { op, argument: "targets" },
       `targets of shape ${formatShape(targets.shape)} do not match predictions of shape ${formatShape(predictions.shape)}; ` +

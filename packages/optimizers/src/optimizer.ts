@@ -8,6 +8,7 @@ import {
   Variable,
   formatShape,
   keep,
+  shapesEqual,
   tidy,
   where,
   zerosLike,
@@ -281,14 +282,14 @@ export abstract class Optimizer {
       if (variable.value.isDisposed) throw new DisposedError({ op, argument: name }, `the parameter '${name}' was disposed`);
       const slots = this.#slots.get(name);
       for (const [slot, t] of Object.entries(slots ?? {})) {
-        if (t.rank !== variable.shape.length || t.shape.some((d, i) => d !== variable.shape[i])) {
+        if (!shapesEqual(t.shape, variable.shape)) {
           throw new ShapeError({ op, argument: name }, `slot '${slot}' of shape ${formatShape(t.shape)} does not match the parameter's shape ${formatShape(variable.shape)}; reset() or load a matching state`);
         }
       }
       if (gradient.dtype !== variable.dtype) {
         throw new DTypeError({ op, argument: name }, `gradient dtype ${gradient.dtype} differs from the parameter's ${variable.dtype}`);
       }
-      if (gradient.rank !== variable.shape.length || gradient.shape.some((d, i) => d !== variable.shape[i])) {
+      if (!shapesEqual(gradient.shape, variable.shape)) {
         throw new ShapeError(
           { op, argument: name },
           `gradient of shape ${formatShape(gradient.shape)} does not match the parameter's shape ${formatShape(variable.shape)}`,
@@ -372,7 +373,7 @@ export abstract class Optimizer {
           throw new ArgumentError({ op, argument: param }, `${where} belongs to no trainable parameter of that name`);
         }
         shape ??= expected?.shape ?? t.shape;
-        if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape![i])) {
+        if (!shapesEqual(t.shape, shape)) {
           throw new ShapeError({ op, argument: param }, `${where} has shape ${formatShape(t.shape)}, expected ${formatShape(shape)}${expected === undefined ? " like its other slots" : " like the parameter"}`);
         }
         if (expected !== undefined && t.dtype !== expected.dtype) {

@@ -65,6 +65,14 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 /** Throws a DTypeError unless `dtype` is one of `allowed`. */
+/**
+ * The error for operands `a` and `b` whose dtypes differ (thrown by the caller, after its own check), with a
+ * cast to suggest when `hint` is set.
+ */
+export function dtypesDiffer(site: ErrorSite, a: DType, b: DType, hint = false): DTypeError {
+  return new DTypeError(site, `dtypes differ: a is ${a}, b is ${b}; cast one first${hint ? `, e.g. b.cast("${a}")` : ""}`);
+}
+
 export function expectDType(site: ErrorSite, dtype: DType, allowed: readonly DType[]): void {
   if (!allowed.includes(dtype)) {
     throw new DTypeError(site, `got dtype ${dtype}, expected ${allowed.join(" or ")}`);

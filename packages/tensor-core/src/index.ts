@@ -23,7 +23,7 @@ export {
   type UnaryOp,
 } from "./primitives.js";
 export { getBackend, setBackend } from "./registry.js";
-export { broadcastShapes, broadcastStrides, collapseAxes, sizeOf, stridesOf, type Shape, type StridedWalk } from "./shape.js";
+export { broadcastShapes, broadcastStrides, collapseAxes, shapesEqual, sizeOf, stridesOf, type Shape, type StridedWalk } from "./shape.js";
 export { Tensor, type NestedArray } from "./tensor.js";
 export { holdGradients, Variable, variable, withVariableValues } from "./variable.js";
 export { noGrad, setRecorder } from "./recording.js";
@@ -31,6 +31,7 @@ export {
   constantsOf,
   expand,
   fuse,
+  mapOperands,
   operandsOf,
   programKey,
   ProgramBuilder,

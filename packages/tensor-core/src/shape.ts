@@ -86,6 +86,14 @@ export function normalizeAxes(site: ErrorSite, axes: number | readonly number[] 
   return [...seen].sort((x, y) => x - y);
 }
 
+/**
+ * Whether two shapes are the same: the same rank and the same size on every axis (no broadcasting).
+ *
+ * ```ts
+ * shapesEqual([2, 3], [2, 3]); // true
+ * shapesEqual([2, 3], [3, 2]); // false
+ * ```
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -1,7 +1,7 @@
 import type { Backend, DataId, TensorInfo } from "./backend.js";
 import type { DType, TypedArray } from "./dtype.js";
 import { engine, Storage, storageBytes } from "./engine.js";
-import { BackendError, DisposedError, ShapeError } from "./errors.js";
+import { BackendError, DisposedError, ShapeError, formatShape } from "./errors.js";
 import { formatTensor } from "./format.js";
 import { Scope, type Owner } from "./scope.js";
 import { sizeOf, type Shape } from "./shape.js";
@@ -99,7 +99,7 @@ export class Tensor {
     if (this.#storage === null) {
       throw new DisposedError(
         argument === undefined ? { op, tensor: this } : { op, argument, tensor: this },
-        `tensor #${this.id} of shape [${this.shape.join(", ")}] (${this.dtype}) was disposed; ` +
+        `tensor #${this.id} of shape ${formatShape(this.shape)} (${this.dtype}) was disposed; ` +
           "keep it alive longer, or return it from its tidy() scope, or call keep() on it",
       );
     }
@@ -165,8 +165,8 @@ export class Tensor {
 
   /** NumPy-style text, read synchronously; on async-only backends it prints the shape and dtype only. */
   toString(): string {
-    if (this.#storage === null) return `Tensor(disposed, shape=[${this.shape.join(", ")}], dtype=${this.dtype})`;
-    if (!this.backend.capabilities.syncRead) return `Tensor(shape=[${this.shape.join(", ")}], dtype=${this.dtype}, backend=${this.backend.name})`;
+    if (this.#storage === null) return `Tensor(disposed, shape=${formatShape(this.shape)}, dtype=${this.dtype})`;
+    if (!this.backend.capabilities.syncRead) return `Tensor(shape=${formatShape(this.shape)}, dtype=${this.dtype}, backend=${this.backend.name})`;
     return formatTensor(this.dataSync(), this.shape, this.dtype);
   }
 
@@ -250,7 +250,7 @@ export function viewTensor(source: Tensor, op: string, shape: Shape): Tensor {
 
 function itemOf(t: Tensor, values: TypedArray): number {
   if (t.size !== 1) {
-    throw new ShapeError({ op: "item" }, `item() needs a tensor with exactly one element; this one has shape [${t.shape.join(", ")}]`);
+    throw new ShapeError({ op: "item" }, `item() needs a tensor with exactly one element; this one has shape ${formatShape(t.shape)}`);
   }
   return values[0]!;
 }

@@ -3,6 +3,7 @@ import { ArgumentError, DTypeError, ShapeError, formatShape } from "./errors.js"
 import { keep } from "./memory.js";
 import { clone } from "./ops/cast.js";
 import type { Owner } from "./scope.js";
+import { shapesEqual } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
 let nextVariable = 0;
@@ -151,7 +152,7 @@ export class Variable implements Owner {
     if (next.dtype !== this.#value.dtype) {
       throw new DTypeError({ op, argument: this.name }, `got dtype ${next.dtype}, expected ${this.#value.dtype}`);
     }
-    if (next.rank !== this.#value.rank || next.shape.some((d, i) => d !== this.#value.shape[i])) {
+    if (!shapesEqual(next.shape, this.#value.shape)) {
       throw new ShapeError({ op, argument: this.name }, `got shape ${formatShape(next.shape)}, expected ${formatShape(this.#value.shape)}`);
     }
     if (next === this.#value) return;
@@ -185,7 +186,7 @@ export class Variable implements Owner {
  */
 export function withVariableValues<T>(values: ReadonlyMap<Variable, Tensor>, fn: () => T): T {
   for (const [v, t] of values) {
-    if (t.rank !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
+    if (!shapesEqual(t.shape, v.shape)) {
       throw new ShapeError(
         { op: "withVariableValues", argument: v.name },
         `substitute of shape ${formatShape(t.shape)} does not match the variable's ${formatShape(v.shape)}`,

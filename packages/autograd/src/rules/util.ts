@@ -1,4 +1,4 @@
-import { full, reshape, sum, type DType, type Tensor } from "@neurite/tensor-core";
+import { full, reshape, shapesEqual, sum, type DType, type Tensor } from "@neurite/tensor-core";
 
 /**
  * Undoes broadcasting: a binary op that broadcast an input of `shape` to the output's shape used each of
@@ -6,7 +6,7 @@ import { full, reshape, sum, type DType, type Tensor } from "@neurite/tensor-cor
  * axes and the axes where `shape` has size 1).
  */
 export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(g.shape, shape)) return g;
+  if (shapesEqual(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
   const axes = g.shape.flatMap((d, i) => (i < lead || (shape[i - lead] === 1 && d !== 1) ? [i] : []));
   return reshape(axes.length > 0 ? sum(g, axes, true) : g, shape);
@@ -15,10 +15,6 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
 /** The gradient of a reduction, brought back to the input's rank: reduced axes become size 1. */
 export function keepReducedAxes(g: Tensor, inputShape: readonly number[], axes: readonly number[]): Tensor {
   return reshape(g, inputShape.map((d, i) => (axes.includes(i) ? 1 : d)));
-}
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** Zeros of `shape` and `dtype` on the backend of `like`. */

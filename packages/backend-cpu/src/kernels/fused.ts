@@ -1,4 +1,4 @@
-import { allocate, broadcastStrides, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
+import { allocate, broadcastStrides, shapesEqual, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
 import { binary } from "./elementwise.js";
 import { matmul, matmulDims } from "./matmul.js";
 import { forEachRow } from "./strided.js";
@@ -25,7 +25,7 @@ export function matmulBiasActivation(
   const productShape = [...batch, m, n];
   let dst = matmul(a, b, transposeA, transposeB, { shape: productShape, dtype: out.dtype });
   if (bias !== null) {
-    if (productShape.length === out.shape.length && productShape.every((d, i) => d === out.shape[i])) {
+    if (shapesEqual(productShape, out.shape)) {
       addInPlace(dst, out.shape, bias);
     } else {
       // The bias has more (or larger) dims than the product: the sum is bigger than the product, so it

@@ -1,4 +1,4 @@
-import { allocate, broadcastStrides, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
+import { allocate, broadcastShapes, broadcastStrides, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
 import { forEachRow } from "./strided.js";
 import type { Input } from "./types.js";
 
@@ -33,22 +33,16 @@ export interface MatmulDims {
   readonly batch: number[];
 }
 
+const BATCH_NAMES = ["a's batch dims", "b's batch dims"] as const;
+
 export function matmulDims(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): MatmulDims {
   const ra = a.length;
   const rb = b.length;
   const m = transposeA ? a[ra - 1]! : a[ra - 2]!;
   const k = transposeA ? a[ra - 2]! : a[ra - 1]!;
   const n = transposeB ? b[rb - 2]! : b[rb - 1]!;
-  const batchA = a.slice(0, -2);
-  const batchB = b.slice(0, -2);
-  const rank = Math.max(batchA.length, batchB.length);
-  const batch = new Array<number>(rank);
-  for (let i = 0; i < rank; i++) {
-    const da = batchA[batchA.length - rank + i] ?? 1;
-    const db = batchB[batchB.length - rank + i] ?? 1;
-    batch[i] = da === 1 ? db : da;
-  }
-  return { m, k, n, batch };
+  // The op layer has checked that the batch dims broadcast.
+  return { m, k, n, batch: broadcastShapes("matmul", a.slice(0, -2), b.slice(0, -2), BATCH_NAMES) };
 }
 
 export function matmul(a: Input, b: Input, transposeA: boolean, transposeB: boolean, out: OutputSpec): TypedArray {

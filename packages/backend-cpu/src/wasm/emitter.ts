@@ -351,23 +351,20 @@ interface FunctionEntry {
   readonly body: FunctionBuilder;
 }
 
-function section(out: number[], id: number, content: number[]): void {
-  out.push(id);
-  uleb(out, content.length);
-  out.push(...content);
-}
-
-function vector(out: number[], items: number[][]): number[] {
-  uleb(out, items.length);
-  for (const item of items) out.push(...item);
+/** `value` as unsigned LEB128 bytes. */
+function leb(value: number): number[] {
+  const out: number[] = [];
+  uleb(out, value);
   return out;
 }
 
+/** A vector: its length, then its items' bytes. */
+function vector(items: readonly (readonly number[])[]): number[] {
+  return [...leb(items.length), ...items.flat()];
+}
+
 function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  const out: number[] = [];
-  uleb(out, bytes.length);
-  return [...out, ...bytes];
+  return vector([...new TextEncoder().encode(text)].map((byte) => [byte]));
 }
 
 /** A module of exported functions over the imported memory `env.memory`. */
@@ -388,64 +385,18 @@ export class ModuleBuilder {
   }
 
   bytes(): Uint8Array<ArrayBuffer> {
-    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-    // Types: one per function (duplicates are allowed and keep this simple).
-    section(
-      out,
-      1,
-      vector(
-        [],
-        this.functions.map((f) => {
-          const t = [0x60];
-          uleb(t, f.params.length);
-          t.push(...f.params.map((p) => TYPE_CODE[p]));
-          uleb(t, f.results.length);
-          t.push(...f.results.map((r) => TYPE_CODE[r]));
-          return t;
-        }),
-      ),
-    );
-    const memoryType: number[] = [];
-    if (this.shared) {
-      memoryType.push(0x03);
-      uleb(memoryType, 1);
-      uleb(memoryType, this.maxPages);
-    } else {
-      memoryType.push(0x00);
-      uleb(memoryType, 1);
-    }
-    section(out, 2, vector([], [[...name("env"), ...name("memory"), 0x02, ...memoryType]]));
-    section(
-      out,
-      3,
-      vector(
-        [],
-        this.functions.map((_, i) => {
-          const t: number[] = [];
-          uleb(t, i);
-          return t;
-        }),
-      ),
-    );
-    section(
-      out,
-      7,
-      vector(
-        [],
-        this.functions.map((f, i) => {
-          const t = [...name(f.name), 0x00];
-          uleb(t, i);
-          return t;
-        }),
-      ),
-    );
-    section(
-      out,
-      10,
-      vector(
-        [],
-        this.functions.map((f) => {
-          const body: number[] = [];
+    const fns = this.functions;
+    const types = (list: readonly ValType[]) => vector(list.map((t) => [TYPE_CODE[t]]));
+    const memoryType = this.shared ? [0x03, ...leb(1), ...leb(this.maxPages)] : [0x00, ...leb(1)];
+    const sections: [number, number[][]][] = [
+      // Types: one per function (duplicates are allowed and keep this simple).
+      [1, fns.map((f) => [0x60, ...types(f.params), ...types(f.results)])],
+      [2, [[...name("env"), ...name("memory"), 0x02, ...memoryType]]],
+      [3, fns.map((_, i) => leb(i))],
+      [7, fns.map((f, i) => [...name(f.name), 0x00, ...leb(i)])],
+      [
+        10,
+        fns.map((f) => {
           // Locals in runs of one type each.
           const runs: [number, ValType][] = [];
           for (const t of f.body.localTypes) {
@@ -453,18 +404,16 @@ export class ModuleBuilder {
             if (last !== undefined && last[1] === t) last[0]++;
             else runs.push([1, t]);
           }
-          uleb(body, runs.length);
-          for (const [count, t] of runs) {
-            uleb(body, count);
-            body.push(TYPE_CODE[t]);
-          }
-          body.push(...f.body.prologue, ...f.body.code, OP.end);
-          const sized: number[] = [];
-          uleb(sized, body.length);
-          return [...sized, ...body];
+          const body = [...vector(runs.map(([count, t]) => [...leb(count), TYPE_CODE[t]])), ...f.body.prologue, ...f.body.code, OP.end];
+          return [...leb(body.length), ...body];
         }),
-      ),
-    );
+      ],
+    ];
+    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    for (const [id, items] of sections) {
+      const content = vector(items);
+      out.push(id, ...leb(content.length), ...content);
+    }
     return new Uint8Array(out);
   }
 }

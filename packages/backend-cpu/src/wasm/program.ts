@@ -1,4 +1,4 @@
-import { ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, type MultiOutputProgram, type ProgramNode, type UnaryOp } from "@neurite/tensor-core";
+import { operandsOf, ProgramBuilder, type BinaryOp, type DType, type ElementwiseProgram, type MultiOutputProgram, type ProgramNode, type UnaryOp } from "@neurite/tensor-core";
 import { OP, SIMD, type FunctionBuilder, type ModuleBuilder, type ValType } from "./emitter.js";
 import { emitExp, emitExpm1, emitLog, emitLog1p, emitTanh, splat, splatI32 } from "./math.js";
 import type { Kernels } from "./runtime.js";
@@ -134,10 +134,7 @@ function liveNodes(nodes: readonly ProgramNode[], results: readonly number[]): b
   for (const r of results) live[r] = true;
   for (let i = nodes.length - 1; i >= 0; i--) {
     if (!live[i]) continue;
-    const node = nodes[i]!;
-    if (node.kind === "unary" || node.kind === "cast") live[node.x] = true;
-    else if (node.kind === "binary") live[node.a] = live[node.b] = true;
-    else if (node.kind === "where") live[node.condition] = live[node.a] = live[node.b] = true;
+    for (const k of operandsOf(nodes[i]!)) live[k] = true;
   }
   return live;
 }

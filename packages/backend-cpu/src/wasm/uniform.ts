@@ -1,4 +1,4 @@
-import { binaryOps, programKey, unaryOps, type DType, type MultiOutputProgram, type ProgramNode } from "@neurite/tensor-core";
+import { binaryOps, mapOperands, operandsOf, programKey, unaryOps, type DType, type MultiOutputProgram, type ProgramNode } from "@neurite/tensor-core";
 
 /** What the split reads of a program: its nodes and its inputs' dtypes. */
 interface Nodes {
@@ -34,27 +34,9 @@ export interface UniformSplit {
 
 /** Per node, whether it reads only constants and inputs of one element (`scalar[i]` for input i). */
 export function uniformNodes(nodes: readonly ProgramNode[], scalar: readonly boolean[]): boolean[] {
-  const uniform = nodes.map(() => false);
-  nodes.forEach((node, i) => {
-    switch (node.kind) {
-      case "input":
-        uniform[i] = scalar[node.index] === true;
-        break;
-      case "constant":
-        uniform[i] = true;
-        break;
-      case "unary":
-      case "cast":
-        uniform[i] = uniform[node.x]!;
-        break;
-      case "binary":
-        uniform[i] = uniform[node.a]! && uniform[node.b]!;
-        break;
-      case "where":
-        uniform[i] = uniform[node.condition]! && uniform[node.a]! && uniform[node.b]!;
-        break;
-    }
-  });
+  const uniform: boolean[] = [];
+  // A constant has no operands: uniform.
+  for (const node of nodes) uniform.push(node.kind === "input" ? scalar[node.index] === true : operandsOf(node).every((k) => uniform[k]));
   return uniform;
 }
 
@@ -78,25 +60,7 @@ export function splitUniform(program: Nodes, results: readonly number[], scalar:
     return j;
   };
   nodes.forEach((node, i) => {
-    if (uniform[i]) return;
-    let copy: ProgramNode;
-    switch (node.kind) {
-      case "input":
-      case "constant":
-        copy = node;
-        break;
-      case "unary":
-      case "cast":
-        copy = { ...node, x: operand(node.x) };
-        break;
-      case "binary":
-        copy = { ...node, a: operand(node.a), b: operand(node.b) };
-        break;
-      case "where":
-        copy = { ...node, condition: operand(node.condition), a: operand(node.a), b: operand(node.b) };
-        break;
-    }
-    at.set(i, loopNodes.push(copy) - 1);
+    if (!uniform[i]) at.set(i, loopNodes.push(mapOperands(node, operand)) - 1);
   });
   const loopResults = results.map((r) => at.get(r)!);
   // The key counts the inputs: a hoisted input has no node, but the loop still takes its pointer and stride.

@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, expectDType } from "../errors.js";
+import { ArgumentError, dtypesDiffer, expectDType } from "../errors.js";
 import { binaryOps, unaryOps, type BinaryOp, type UnaryOp } from "../primitives.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -30,10 +30,7 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
     const { a: ta, b: tb } = args;
     return runOp(op, [ta, tb], {}, true, () => {
       if (ta.dtype !== tb.dtype) {
-        throw new DTypeError(
-          { op, argument: "b", tensor: tb },
-          `dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one first, e.g. b.cast("${ta.dtype}")`,
-        );
+        throw dtypesDiffer({ op, argument: "b", tensor: tb }, ta.dtype, tb.dtype, true);
       }
       const info = binaryOps[op];
       expectDType({ op, argument: "a" }, ta.dtype, info.dtypes);
@@ -76,7 +73,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     const { a: ta, b: tb } = args;
     return runOp(op, [condition, ta, tb], {}, true, () => {
       if (ta.dtype !== tb.dtype) {
-        throw new DTypeError({ op, argument: "b" }, `dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one first`);
+        throw dtypesDiffer({ op, argument: "b" }, ta.dtype, tb.dtype);
       }
       const shape = broadcastShapes(op, broadcastShapes(op, condition.shape, ta.shape, ["condition", "a"]), tb.shape, ["condition & a", "b"]);
       const out = { shape, dtype: ta.dtype };

@@ -1,6 +1,6 @@
 import { type DType } from "../dtype.js";
 import { ArgumentError, expectDType, formatShape } from "../errors.js";
-import { checkShape, normalizeAxis } from "../shape.js";
+import { checkShape, normalizeAxis, shapesEqual } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { arange, full } from "./creation.js";
 import { fromNumbers } from "./values.js";
@@ -74,7 +74,7 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
   expectDType({ op, argument: "indices" }, indices.dtype, ["int32"]);
   const a = normalizeAxis({ op, argument: "axis" }, axis, shape.length);
   const expected = [...shape.slice(0, a), indices.size, ...shape.slice(a + 1)];
-  if (indices.rank !== 1 || updates.rank !== expected.length || updates.shape.some((d, i) => d !== expected[i])) {
+  if (indices.rank !== 1 || !shapesEqual(updates.shape, expected)) {
     throw new ArgumentError(
       { op, argument: "updates" },
       `updates of shape ${formatShape(updates.shape)} and indices of shape ${formatShape(indices.shape)} do not fit output ${formatShape(shape)} on axis ${a}; expected updates ${formatShape(expected)} and 1-D indices`,

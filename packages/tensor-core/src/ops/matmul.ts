@@ -1,6 +1,6 @@
 import type { FusedActivation } from "../backend.js";
 import { engine } from "../engine.js";
-import { DTypeError, ShapeError, expectDType, formatShape } from "../errors.js";
+import { DTypeError, ShapeError, dtypesDiffer, expectDType, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastsTo } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { add } from "./elementwise.js";
@@ -37,7 +37,7 @@ function productShape(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boo
 
 function checkOperands(op: string, a: Tensor, b: Tensor): void {
   expectDType({ op, argument: "a" }, a.dtype, NUMERIC);
-  if (a.dtype !== b.dtype) throw new DTypeError({ op, argument: "b" }, `dtypes differ: a is ${a.dtype}, b is ${b.dtype}; cast one first`);
+  if (a.dtype !== b.dtype) throw dtypesDiffer({ op, argument: "b" }, a.dtype, b.dtype);
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError({ op }, `operands must have rank ≥ 1, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use mul for scalars`);
   }

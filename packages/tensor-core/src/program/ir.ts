@@ -76,25 +76,32 @@ export function resultProgram(program: MultiOutputProgram, i: number): Elementwi
   program.nodes.forEach((node, k) => {
     if (!live[k]) return;
     at[k] = nodes.length;
-    nodes.push(renumbered(node, at));
+    nodes.push(mapOperands(node, (k) => at[k]!));
   });
   const result = at[last]!;
   return { nodes, inputs: program.inputs, result, key: `${programKey(nodes, result)}/${program.inputs.length}` };
 }
 
-/** `node` with its operands' indices mapped through `at`. */
-function renumbered(node: ProgramNode, at: readonly number[]): ProgramNode {
+/**
+ * `node` with each operand index `k` replaced by `map(k)`, called in operand order (`operandsOf`'s): what a
+ * pass that drops or moves nodes uses to rebuild a program. An input or constant is returned as it is.
+ *
+ * ```ts
+ * mapOperands({ kind: "binary", dtype: "float32", op: "add", a: 0, b: 1 }, (k) => k + 2); // … a: 2, b: 3
+ * ```
+ */
+export function mapOperands(node: ProgramNode, map: (k: number) => number): ProgramNode {
   switch (node.kind) {
     case "input":
     case "constant":
       return node;
     case "unary":
     case "cast":
-      return { ...node, x: at[node.x]! };
+      return { ...node, x: map(node.x) };
     case "binary":
-      return { ...node, a: at[node.a]!, b: at[node.b]! };
+      return { ...node, a: map(node.a), b: map(node.b) };
     case "where":
-      return { ...node, condition: at[node.condition]!, a: at[node.a]!, b: at[node.b]! };
+      return { ...node, condition: map(node.condition), a: map(node.a), b: map(node.b) };
   }
 }
 
