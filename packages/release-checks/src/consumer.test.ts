@@ -28,8 +28,10 @@ const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/pack
  * nodes computed on the host (what put Adam's guarded update back in Wasm: fit 0.59× → 4× tfjs-wasm), 39.7 KB
  * (40 675 B) once the packages shared tensor-core's shape comparison, program-node walks and batch
  * broadcasting instead of their own copies and the Wasm module writer built its sections from one table
- * (same Wasm bytes). The bound is that figure rounded up to the next KB, so growth fails here while the target
- * stays open. What the rest is, in gzipped bytes of this bundle (each file's share measured by leaving it out):
+ * (same Wasm bytes), 40.1 KB (41 065 B) with this session's cuts in training-step host time (int32 comparisons
+ * in Wasm programs, Adam's built-program cache, balanced thread blocks, scopes that hand on their own tensors;
+ * MLP fit ≈ +15% samples/s). The bound is that figure rounded up to the next KB, so growth fails here while the
+ * target stays open. What the rest is, in gzipped bytes of this bundle (each file's share measured by leaving it out):
  * backend-cpu about 14.3 KB — the Wasm code generators and the Wasm path 9.2 KB, the TypeScript kernels 3.1 KB
  * (a float32 MLP on the Wasm path never runs most of them, but they serve int32, float64, data movement and
  * the layouts the Wasm path does not cover, synchronously, so they cannot wait behind a dynamic import) —,
@@ -41,7 +43,7 @@ const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/pack
  * TypeScript kernels could move behind the evaluator's dynamic import only once the Wasm path covers every
  * dtype and data movement.
  */
-const BUNDLE_BUDGET_BYTES = 40 * 1024;
+const BUNDLE_BUDGET_BYTES = 41 * 1024;
 
 /** An output chunk and every chunk it imports statically, transitively: what loads before the entry runs. */
 function staticClosure(file: string, outputs: Metafile["outputs"], seen: string[] = []): string[] {
