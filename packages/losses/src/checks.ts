@@ -53,7 +53,7 @@ export function deferInputChecks<T>(fn: () => T): { value: T; checks: InputCheck
  * read inside a synchronous loss: there the check runs only under `deferInputChecks`, which `fit` uses.
  */
 export function checkInput(check: Omit<InputCheck, "refusedWhen"> & { readonly refusedWhen?: InputCheck["refusedWhen"] }): void {
-  const full: InputCheck = { ...check, refusedWhen: check.refusedWhen ?? "outside", values: keep([...check.values]) };
+  const full: InputCheck = { values: keep([...check.values]), ranges: check.ranges, refusedWhen: check.refusedWhen ?? "outside", refuse: check.refuse };
   if (collected !== null) {
     collected.push(full);
     return;

@@ -1,5 +1,5 @@
 import { refused, type InputCheck } from "@neurite/losses";
-import { concat, keep, ProgramBuilder, runProgram, scalar, tidy, type Expr, type Tensor } from "@neurite/tensor-core";
+import { concat, keep, ProgramBuilder, runProgram, scalar, tidy, type ElementwiseProgram, type Expr, type Tensor } from "@neurite/tensor-core";
 import { TrainingError } from "./errors.js";
 
 /** What a NaN or infinite loss or gradient does in `fit`. */
@@ -49,6 +49,8 @@ export class Interval {
   /** No step so far must stop training (bool scalar), or null before the first step. */
   #healthy: Tensor | null = null;
   #records: StepRecord[] = [];
+  /** The guard's programs, built once per shape of the conjunction (every step of a fit has the same). */
+  readonly #programs = new Map<string, ElementwiseProgram>();
 
   constructor(policy: NonFinitePolicy) {
     this.#policy = policy;
@@ -82,16 +84,16 @@ export class Interval {
         // The guard's programs: every input check passes (and no earlier step must stop training) …
         const finite = (p: ProgramBuilder, x: Expr): Expr => p.binary("equal", p.binary("sub", x, x), 0);
         const terms: Term[] = [];
-        if (previous !== null) terms.push({ inputs: [previous], test: (_p, [h]) => h! });
+        if (previous !== null) terms.push({ inputs: [previous], key: "h", test: (_p, [h]) => h! });
         let offset = 1 + sums.length + metrics.size;
         for (const check of checks) {
           const first = offset;
           offset += check.values.length;
-          terms.push({ inputs: scalars.slice(first, offset), test: (p, xs) => passes(p, check, xs) });
+          terms.push({ inputs: scalars.slice(first, offset), key: `${check.refusedWhen}:${check.ranges.join(";")}`, test: (p, xs) => passes(p, check, xs) });
         }
-        const accepted = (list: readonly Term[]): Tensor | null => (list.length === 0 ? null : all("fit", list));
+        const accepted = (list: readonly Term[]): Tensor | null => (list.length === 0 ? null : all("fit", list, this.#programs));
         // … and, under "error", the loss and every gradient are finite; under "skip" that decides this step only.
-        const lossAndGradients: Term[] = [loss, ...sums].map((t) => ({ inputs: [t], test: (p, [x]) => finite(p, x!) }));
+        const lossAndGradients: Term[] = [loss, ...sums].map((t) => ({ inputs: [t], key: "finite", test: (p, [x]) => finite(p, x!) }));
         let healthy: Tensor;
         let guard: Tensor;
         if (this.#policy === "error") {
@@ -99,7 +101,7 @@ export class Interval {
           guard = healthy.clone();
         } else {
           healthy = accepted(terms) ?? scalar(true);
-          guard = accepted([{ inputs: [healthy], test: (_p, [h]) => h! }, ...lossAndGradients])!;
+          guard = accepted([{ inputs: [healthy], key: "h", test: (_p, [h]) => h! }, ...lossAndGradients])!;
         }
         return { record: keep(record), healthy: keep(healthy), guard: keep(guard) };
       });
@@ -206,9 +208,10 @@ export class Interval {
   }
 }
 
-/** One conjunct of a guard: a bool expression over a few scalars. */
+/** One conjunct of a guard: a bool expression over a few scalars, and a key naming the expression. */
 interface Term {
   readonly inputs: readonly Tensor[];
+  readonly key: string;
   readonly test: (p: ProgramBuilder, inputs: readonly Expr[]) => Expr;
 }
 
@@ -217,7 +220,7 @@ interface Term {
  * most 7 tensors (8 storage buffers with its output), so a long conjunction is a chain of programs, each one
  * reading the previous one's result.
  */
-function all(op: string, terms: readonly Term[]): Tensor {
+function all(op: string, terms: readonly Term[], programs: Map<string, ElementwiseProgram>): Tensor {
   const LIMIT = 7;
   let carried: Tensor | null = null;
   const pending = [...terms];
@@ -231,18 +234,25 @@ function all(op: string, terms: readonly Term[]): Tensor {
         chunk.push(pending.shift()!);
       }
       const inputs = [...(carried === null ? [] : [carried]), ...chunk.flatMap((t) => t.inputs)];
-      const builder = new ProgramBuilder(
-        op,
-        inputs.map((t) => t.dtype),
-      );
-      let index = 0;
-      let result: Expr | null = carried === null ? null : builder.input(index++);
-      for (const term of chunk) {
-        const xs = term.inputs.map(() => builder.input(index++));
-        const holds = term.test(builder, xs);
-        result = result === null ? holds : builder.binary("logicalAnd", result, holds);
+      const key = `${carried === null ? "" : "carried&"}${chunk.map((t) => t.key).join("&")}|${inputs.map((t) => t.dtype).join()}`;
+      let program = programs.get(key);
+      if (program === undefined) {
+        const builder = new ProgramBuilder(
+          op,
+          inputs.map((t) => t.dtype),
+        );
+        let index = 0;
+        let result: Expr | null = carried === null ? null : builder.input(index++);
+        for (const term of chunk) {
+          const xs = term.inputs.map(() => builder.input(index++));
+          const holds = term.test(builder, xs);
+          result = result === null ? holds : builder.binary("logicalAnd", result, holds);
+        }
+        program = builder.build(result!);
+        if (programs.size >= 64) programs.clear();
+        programs.set(key, program);
       }
-      carried = runProgram(op, builder.build(result!), inputs);
+      carried = runProgram(op, program, inputs);
       made.push(carried);
     }
     return carried!;
