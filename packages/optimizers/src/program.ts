@@ -35,21 +35,6 @@ export interface SkipAll {
 }
 
 /**
- * Several outputs of an update rule computed by one elementwise program (`updateProgram` for each result of
- * `body`, in one pass): Adam's new moments and new parameter read the gradient and the old values once, in
- * one kernel on a backend with the `elementwiseMulti` capability (one program per output elsewhere). With
- * `cached`, the program is built once per key (see `ProgramCache`) and only run on later calls.
- *
- * ```ts
- * const [m, g, guard] = [tensor([0.5, -1]), tensor([1, 2]), scalar(true)];
- * // the new momentum and its square, each kept as it was where the guard is false
- * const [next, square] = updateOutputs("momentum", { m, g }, (p, x) => {
- *   const n = p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1));
- *   return [n, p.binary("mul", n, n)];
- * }, { guard, old: [m, 0] });
- * ```
- */
-/**
  * Built update programs of one optimizer, by what they compute: an update rule builds the same program every
  * step, and building it (and its key) costs more host time than a small parameter's kernel.
  *
@@ -84,6 +69,21 @@ export interface CachedBody {
   readonly key: string;
 }
 
+/**
+ * Several outputs of an update rule computed by one elementwise program (`updateProgram` for each result of
+ * `body`, in one pass): Adam's new moments and new parameter read the gradient and the old values once, in
+ * one kernel on a backend with the `elementwiseMulti` capability (one program per output elsewhere). With
+ * `cached`, the program is built once per key (see `ProgramCache`) and only run on later calls.
+ *
+ * ```ts
+ * const [m, g, guard] = [tensor([0.5, -1]), tensor([1, 2]), scalar(true)];
+ * // the new momentum and its square, each kept as it was where the guard is false
+ * const [next, square] = updateOutputs("momentum", { m, g }, (p, x) => {
+ *   const n = p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1));
+ *   return [n, p.binary("mul", n, n)];
+ * }, { guard, old: [m, 0] });
+ * ```
+ */
 export function updateOutputs<K extends string>(
   op: string,
   inputs: Readonly<Partial<Record<K, Tensor | undefined>>>,
