@@ -222,26 +222,27 @@ describe("cpu-wasm against cpu-js", () => {
   }
 });
 
+/** Inputs of `dtypes` broadcastable to `shape` on both backends; int32 ones small indices (so equal ones meet) and the range's extremes. */
+function randomInputs(rand: () => number, dtypes: readonly DType[], shape: readonly number[]): [TensorInfo, TensorInfo][] {
+  return dtypes.map((d) => {
+    const s = broadcastable(rand, shape);
+    const n = s.reduce((x, y) => x * y, 1);
+    const data =
+      d === "bool"
+        ? Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0))
+        : d === "int32"
+          ? Int32Array.from({ length: n }, () => (rand() < 0.1 ? pick(rand, [2147483647, -2147483648]) : Math.floor(rand() * 7) - 3))
+          : values(rand, n, true);
+    return both(data, s, d);
+  });
+}
+
 describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the block evaluator)", () => {
   const rand = seeded(11);
-  const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
   /** Output shapes: flat, rows of whole and partial vectors, rows under one vector, walks of three axes. */
   const shapes = [[1], [3], [7], [4, 4], [3, 5], [6, 3], [2, 3, 5], [5, 1, 9], [33, 18], [2, 2, 2, 6], [1000]];
 
-  function inputsFor(dtypes: readonly DType[], shape: readonly number[]): [TensorInfo, TensorInfo][] {
-    return dtypes.map((d) => {
-      const s = broadcastable(rand, shape);
-      const n = size(s);
-      // int32: small indices (so that equal ones meet) and the extremes of the range.
-      const data =
-        d === "bool"
-          ? Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0))
-          : d === "int32"
-            ? Int32Array.from({ length: n }, () => (rand() < 0.1 ? pick(rand, [2147483647, -2147483648]) : Math.floor(rand() * 7) - 3))
-            : values(rand, n, true);
-      return both(data, s, d);
-    });
-  }
+  const inputsFor = (dtypes: readonly DType[], shape: readonly number[]) => randomInputs(rand, dtypes, shape);
 
   for (const transcendental of [false, true]) {
     it(`${transcendental ? "with exp, expm1, log, log1p and tanh: within the transcendental tolerance" : "exact ops: bit for bit"}, 200 random programs over every broadcast pattern`, () => {
@@ -315,7 +316,6 @@ describe("elementwise programs, cpu-wasm (one SIMD loop) against cpu-js (the blo
 
 describe("programs with several results, cpu-wasm (one loop writing every output) against cpu-js (one program per result)", () => {
   const rand = seeded(13);
-  const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
   const shapes = [[1], [3], [7], [4, 4], [3, 5], [2, 3, 5], [5, 1, 9], [33, 18], [2, 2, 2, 6], [1000]];
 
   it("every result bit for bit (exact ops), 150 random programs with two to four results over every broadcast pattern", () => {
@@ -328,18 +328,7 @@ describe("programs with several results, cpu-wasm (one loop writing every output
       for (let i = 0, extra = 1 + Math.floor(rand() * 3); i < extra; i++) picked.add(Math.floor(rand() * single.nodes.length));
       const results = [...picked].sort(() => rand() - 0.5);
       const program = { nodes: single.nodes, inputs: single.inputs, results, key: `${single.key}+${results.join(",")}` };
-      const inputs = dtypes.map((d) => {
-        const s = broadcastable(rand, shape);
-        const n = size(s);
-      // int32: small indices (so that equal ones meet) and the extremes of the range.
-      const data =
-        d === "bool"
-          ? Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0))
-          : d === "int32"
-            ? Int32Array.from({ length: n }, () => (rand() < 0.1 ? pick(rand, [2147483647, -2147483648]) : Math.floor(rand() * 7) - 3))
-            : values(rand, n, true);
-        return both(data, s, d);
-      });
+      const inputs = randomInputs(rand, dtypes, shape);
       const outs = results.map((r) => ({ shape, dtype: program.nodes[r]!.dtype }));
       const got = guardedAll(() => wasm.elementwiseMulti!(program, inputs.map(([x]) => x), outs));
       results.forEach((_, i) => {
