@@ -19,13 +19,18 @@ export function splat(f: FunctionBuilder, value: number): FunctionBuilder {
  *
  * Written for x86, where each instruction here is one or two machine instructions: pmin/pmax rather than
  * min/max (which need NaN and −0 fix-ups), and n rounded by adding 1.5·2²³ rather than by nearest + trunc_sat.
+ *
+ * `beforeAdding`: the caller only adds the result to a constant of magnitude ≥ 2⁻⁹⁰ (the 1 of σ and tanh), to
+ * which anything below 2⁻¹²⁴ adds nothing. Then x is clamped at −86 instead and 2ⁿ built in one step, as
+ * 2ⁿ⁻¹ · 2 (n ≥ −124 there, so 2ⁿ⁻¹ is normal and both products are exact, or overflow exactly where eˣ
+ * does): four instructions fewer, and the same sums bit for bit.
  */
-export function emitExp(f: FunctionBuilder, x: number, t: readonly [number, number, number]): void {
+export function emitExp(f: FunctionBuilder, x: number, t: readonly [number, number, number], beforeAdding = false): void {
   const [xc, fx, y] = t;
   const MAGIC = 12582912; // 1.5·2²³: adding it rounds to an integer, which lands in the low mantissa bits
   // xc = clamp(x)
   f.get(x);
-  splat(f, -104).simd(SIMD.f32x4_pmax);
+  splat(f, beforeAdding ? -86 : -104).simd(SIMD.f32x4_pmax);
   splat(f, 88.8).simd(SIMD.f32x4_pmin).set(xc).mark();
   // y = xc·log2 e + MAGIC; fx = y − MAGIC = n as a float
   f.get(xc);
@@ -36,9 +41,11 @@ export function emitExp(f: FunctionBuilder, x: number, t: readonly [number, numb
   f.get(xc).get(fx);
   splat(f, 0.693359375).simd(SIMD.f32x4_mul).simd(SIMD.f32x4_sub).get(fx);
   splat(f, -2.12194440e-4).simd(SIMD.f32x4_mul).simd(SIMD.f32x4_sub).set(xc).mark();
-  // n = bits(y) − bits(MAGIC), as i32 lanes, into fx
-  f.get(y);
-  splat(f, MAGIC).simd(SIMD.i32x4_sub).set(fx).mark();
+  // n = bits(y) − bits(MAGIC), as i32 lanes, into fx (the cheaper form shifts y's bits directly: see below)
+  if (!beforeAdding) {
+    f.get(y);
+    splat(f, MAGIC).simd(SIMD.i32x4_sub).set(fx).mark();
+  }
   // y = P(r)·r² + r + 1
   splat(f, 1.9875691500e-4);
   for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
@@ -47,6 +54,13 @@ export function emitExp(f: FunctionBuilder, x: number, t: readonly [number, numb
   }
   f.get(xc).simd(SIMD.f32x4_mul).get(xc).simd(SIMD.f32x4_mul).get(xc).simd(SIMD.f32x4_add);
   splat(f, 1).simd(SIMD.f32x4_add);
+  if (beforeAdding) {
+    // · 2^(n − 1) · 2, with 2^(n − 1) = (bits(y) + 126) << 23: bits(y) is bits(MAGIC) + n, and the bits of
+    // MAGIC that the shift keeps are all zero
+    f.get(y);
+    splatI32(f, 126).simd(SIMD.i32x4_add).i32(23).simd(SIMD.i32x4_shl).simd(SIMD.f32x4_mul).tee(xc).get(xc).simd(SIMD.f32x4_add);
+    return;
+  }
   // · 2^(n >> 1) · 2^(n − (n >> 1))
   f.get(fx).i32(1).simd(SIMD.i32x4_shr_s).tee(xc);
   splatI32(f, 127).simd(SIMD.i32x4_add).i32(23).simd(SIMD.i32x4_shl).simd(SIMD.f32x4_mul);
@@ -73,14 +87,14 @@ export function emitActivation(f: FunctionBuilder, activation: VectorActivation,
       return;
     case "sigmoid":
       f.get(x).simd(SIMD.f32x4_neg).set(u).mark();
-      emitExp(f, u, rest);
+      emitExp(f, u, rest, true);
       f.set(u).mark();
       splat(f, 1).get(u);
       splat(f, 1).simd(SIMD.f32x4_add).simd(SIMD.f32x4_div);
       return;
     case "tanh":
       f.get(x).get(x).simd(SIMD.f32x4_add).set(u).mark();
-      emitExp(f, u, rest);
+      emitExp(f, u, rest, true);
       f.set(u).mark();
       splat(f, 1);
       splat(f, 2).get(u);
@@ -198,7 +212,7 @@ export function emitTanh(f: FunctionBuilder, x: number, t: readonly [number, num
   f.get(x).simd(SIMD.f32x4_abs).set(ax).mark();
   // 1 − 2/(e^(2|x|) + 1)
   f.get(ax).get(ax).simd(SIMD.f32x4_add).set(big).mark();
-  emitExp(f, big, rest);
+  emitExp(f, big, rest, true);
   f.set(big).mark();
   splat(f, 1);
   splat(f, 2).get(big);

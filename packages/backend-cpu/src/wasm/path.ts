@@ -118,6 +118,7 @@ export class WasmPath {
       const run = this.programs.get(
         loop,
         sizes.map((size) => (size === n ? 1 : 0)),
+        constants,
       );
       if (run === null) return null;
       return this.produce(n, outs, (dst) => {
@@ -136,7 +137,7 @@ export class WasmPath {
     const rows = rank < 2 ? 1 : walk.shape[rank - 2]!;
     const steps = walk.strides.map((s) => (rank === 0 ? 0 : s[rank - 1]!));
     if (steps.some((s) => s !== 0 && s !== 1)) return null;
-    const run = this.programs.get(loop, steps as (0 | 1)[]);
+    const run = this.programs.get(loop, steps as (0 | 1)[], constants);
     if (run === null) return null;
     return this.produce(n, outs, (dst) => {
       const bytes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));

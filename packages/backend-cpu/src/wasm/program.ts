@@ -27,7 +27,8 @@ import { splitUniform, type UniformSplit } from "./uniform.js";
  */
 
 type Scratch = readonly [number, number, number, number, number];
-type Unary = (f: FunctionBuilder, x: number, t: Scratch) => void;
+/** `beforeAdding`: the node's every use adds a constant (see `addedExps`), which exp may rely on. */
+type Unary = (f: FunctionBuilder, x: number, t: Scratch, beforeAdding: boolean) => void;
 
 /** float32 → float32 (or → bool for isNaN) unary ops; `x` is a v128 local, the result is left on the stack. */
 const FLOAT_UNARY: Partial<Record<UnaryOp, Unary>> = {
@@ -45,8 +46,8 @@ const FLOAT_UNARY: Partial<Record<UnaryOp, Unary>> = {
   ceil: (f, x) => f.get(x).simd(SIMD.f32x4_ceil),
   // f32x4.nearest rounds half to even, as the contract's `round` does.
   round: (f, x) => f.get(x).simd(SIMD.f32x4_nearest),
-  exp: (f, x, t) => {
-    emitExp(f, x, [t[0], t[1], t[2]]);
+  exp: (f, x, t, beforeAdding) => {
+    emitExp(f, x, [t[0], t[1], t[2]], beforeAdding);
   },
   expm1: emitExpm1,
   log: (f, x, t) => {
@@ -139,6 +140,53 @@ function liveNodes(nodes: readonly ProgramNode[], results: readonly number[]): b
   return live;
 }
 
+/** The exp nodes whose every use adds a constant, and those constants' places among the program's constants. */
+interface AddedExps {
+  readonly exps: readonly number[];
+  readonly constants: readonly number[];
+}
+
+/** The least constant magnitude an exp may be added to for emitExp's cheaper form (see `beforeAdding` there). */
+const MIN_ADDEND = 2 ** -90;
+
+/**
+ * The exp nodes that no output reads and whose every use is `add` with a float32 constant — σ's 1 + e⁻ˣ —
+ * with those constants' places in node order (where the loop's constant parameters give their values), or
+ * null if there are none. The key leaves constant values out, so whether they are big enough is asked per
+ * call (`cheapExps`).
+ */
+function addedExps(nodes: readonly ProgramNode[], results: readonly number[]): AddedExps | null {
+  const exps: number[] = [];
+  const constants: number[] = [];
+  for (let e = 0; e < nodes.length; e++) {
+    const node = nodes[e]!;
+    if (node.kind !== "unary" || node.op !== "exp" || results.includes(e)) continue;
+    const added: number[] = [];
+    let used = false;
+    let onlyAdded = true;
+    for (let u = e + 1; u < nodes.length && onlyAdded; u++) {
+      const use = nodes[u]!;
+      if (!operandsOf(use).includes(e)) continue;
+      used = true;
+      const other = use.kind === "binary" && use.op === "add" ? (use.a === e ? use.b : use.a) : -1;
+      if (other >= 0 && other !== e && nodes[other]!.kind === "constant") added.push(nodes.slice(0, other).filter((n) => n.kind === "constant").length);
+      else onlyAdded = false;
+    }
+    if (used && onlyAdded) {
+      exps.push(e);
+      constants.push(...added);
+    }
+  }
+  return exps.length === 0 ? null : { exps, constants };
+}
+
+/** The exp nodes that may take the cheaper form with this call's constant values (none if any is too small). */
+function cheapExps(added: AddedExps | null, constants: readonly number[]): readonly number[] {
+  if (added === null) return [];
+  for (const c of added.constants) if (!(Math.abs(constants[c]!) >= MIN_ADDEND)) return [];
+  return added.exps;
+}
+
 /** Vectors per iteration of the main loop. */
 const UNROLL = 4;
 
@@ -154,7 +202,13 @@ const MAX_OUTPUTS = 8;
  * program's result, unless given). Pointers and row strides are in bytes; constants are f32 for float32
  * constants and i32 (0 or 1) for bool ones, in node order (`constantsOf`).
  */
-export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps: readonly (0 | 1)[], results: readonly number[] = [program.result]): void {
+export function emitProgram(
+  m: ModuleBuilder,
+  program: ElementwiseProgram,
+  steps: readonly (0 | 1)[],
+  results: readonly number[] = [program.result],
+  cheap: readonly number[] = [],
+): void {
   const { nodes } = program;
   const k = program.inputs.length;
   const last = Math.max(...results);
@@ -212,7 +266,7 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
           }
         }
         for (let i = 0; i <= last; i++) {
-          if (live[i]) emitNode(f, nodes, i, value, t, zero);
+          if (live[i]) emitNode(f, nodes, i, value, t, zero, cheap.includes(i));
         }
       };
       /** Stores copy `u`'s vector of output `o` at its address + 16·`u` bytes (a bool result as four bytes). */
@@ -303,7 +357,7 @@ export function emitProgram(m: ModuleBuilder, program: ElementwiseProgram, steps
 }
 
 /** Computes node `i` (not an input or constant) into its local. */
-function emitNode(f: FunctionBuilder, nodes: readonly ProgramNode[], i: number, value: readonly number[], t: Scratch, zero: number): void {
+function emitNode(f: FunctionBuilder, nodes: readonly ProgramNode[], i: number, value: readonly number[], t: Scratch, zero: number, beforeAdding: boolean): void {
   const node = nodes[i]!;
   switch (node.kind) {
     case "input":
@@ -311,7 +365,7 @@ function emitNode(f: FunctionBuilder, nodes: readonly ProgramNode[], i: number, 
       return;
     case "unary":
       if (node.op === "logicalNot") f.get(value[node.x]!).simd(SIMD.v128_not);
-      else FLOAT_UNARY[node.op]!(f, value[node.x]!, t);
+      else FLOAT_UNARY[node.op]!(f, value[node.x]!, t, beforeAdding);
       break;
     case "binary":
       f.get(value[node.a]!).get(value[node.b]!).simd(binaryInstruction(node, nodes)!);
@@ -362,8 +416,11 @@ type Run = (...args: number[]) => unknown;
 
 /** The compiled programs of one heap, by the program's key and the inputs' step pattern. */
 export class WasmPrograms {
-  /** Per program key: the loop per step pattern (bit i: input i advances), or null if it does not compile. */
-  private readonly compiled = new Map<string, Run[] | null>();
+  /**
+   * Per program key: the loops by step pattern (bit i: input i advances) and form of exp (index 2·pattern + 1
+   * for the cheaper one), with the program's added exps; null if it does not compile.
+   */
+  private readonly compiled = new Map<string, { readonly runs: Run[]; readonly added: AddedExps | null } | null>();
 
   constructor(private readonly kernels: Kernels) {}
 
@@ -383,24 +440,30 @@ export class WasmPrograms {
     return split;
   }
 
-  /** The loop for `program` with inputs stepping as `steps`, or null when the program is left to TypeScript. */
-  get(program: MultiOutputProgram, steps: readonly (0 | 1)[]): Run | null {
+  /**
+   * The loop for `program` with inputs stepping as `steps` and its constants taking `constants` (in node order),
+   * or null when the program is left to TypeScript.
+   */
+  get(program: MultiOutputProgram, steps: readonly (0 | 1)[], constants: readonly number[]): Run | null {
     let table = this.compiled.get(program.key);
     if (table === undefined) {
       // The step pattern is a bit mask: more inputs than that are left to the evaluator, as are more outputs
       // than the scratch space holds rows for.
-      table = program.inputs.length <= 24 && program.results.length <= MAX_OUTPUTS && compiles(program) ? [] : null;
+      const compiled = program.inputs.length <= 24 && program.results.length <= MAX_OUTPUTS && compiles(program);
+      table = compiled ? { runs: [], added: addedExps(program.nodes, program.results) } : null;
       this.compiled.set(program.key, table);
     }
     if (table === null) return null;
     let pattern = 0;
     for (let i = 0; i < steps.length; i++) pattern |= steps[i]! << i;
-    let run = table[pattern];
+    const cheap = cheapExps(table.added, constants);
+    const index = 2 * pattern + (cheap.length > 0 ? 1 : 0);
+    let run = table.runs[index];
     if (run === undefined) {
-      run = this.kernels.get(`program:${program.key}:${pattern}`, (m) => {
-        emitProgram(m, { nodes: program.nodes, inputs: program.inputs, result: program.results[0]!, key: program.key }, steps, program.results);
+      run = this.kernels.get(`program:${program.key}:${pattern}${cheap.length > 0 ? "+" : ""}`, (m) => {
+        emitProgram(m, { nodes: program.nodes, inputs: program.inputs, result: program.results[0]!, key: program.key }, steps, program.results, cheap);
       }).run!;
-      table[pattern] = run;
+      table.runs[index] = run;
     }
     return run;
   }
