@@ -92,7 +92,10 @@ async function timed(run: () => Promise<void>, iterations: number): Promise<numb
 }
 
 async function calibrate(run: () => Promise<void>, target: number): Promise<number> {
-  const once = await timed(run, 1); // also the warm-up
+  // A warm-up first: a first run that compiles a kernel (Neurite's Wasm, jax-js's) would otherwise set too
+  // few iterations, and each sample would then be dominated by its first, cache-cold run.
+  await timed(run, 1);
+  const once = await timed(run, 3);
   return Math.max(1, Math.min(1000, Math.round(target / Math.max(once, 1e-6))));
 }
 
