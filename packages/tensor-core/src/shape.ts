@@ -125,13 +125,16 @@ export interface StridedWalk {
  * kernel loops over (or a GPU shader indexes by) shrinks: an op on equal shapes becomes one long row.
  */
 export function collapseAxes(shape: Shape, strides: readonly (readonly number[])[]): StridedWalk {
+  // Plain loops, no callbacks: backends call this for most kernels, and a closure per call is garbage.
   const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
+  const outStrides: number[][] = [];
+  for (let j = 0; j < strides.length; j++) outStrides.push([]);
   for (let d = 0; d < shape.length; d++) {
     const size = shape[d]!;
     if (size === 1) continue;
     const last = outShape.length - 1;
-    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j]![last] === s[d]! * size);
+    let mergeable = last >= 0;
+    for (let j = 0; mergeable && j < strides.length; j++) mergeable = outStrides[j]![last] === strides[j]![d]! * size;
     if (mergeable) {
       outShape[last] = outShape[last]! * size;
       for (let j = 0; j < strides.length; j++) outStrides[j]![last] = strides[j]![d]!;

@@ -46,7 +46,9 @@ export type Inputs = Readonly<Record<string, Tensor>>;
  */
 export function backendOf(op: string, inputs: Inputs): Backend {
   let first: { backend: Backend; name: string } | null = null;
-  for (const [name, t] of Object.entries(inputs)) {
+  // for-in rather than Object.entries: this runs for every op, and the pairs would be garbage.
+  for (const name in inputs) {
+    const t = inputs[name]!;
     const backend = t.storage(op, name).backend;
     if (first === null) first = { backend, name };
     else if (backend !== first.backend) {
@@ -84,8 +86,9 @@ export function kernel(
   const target = backend ?? backendOf(op, inputs);
   requireDType({ op }, target, out.dtype);
   const info: Record<string, TensorInfo> = {};
-  for (const [name, t] of Object.entries(inputs)) info[name] = t.info(op, name);
-  return makeTensor(target, callKernel(target, op, out, () => call(target, info), Object.values(info)), out.shape, out.dtype);
+  const infos: TensorInfo[] = [];
+  for (const name in inputs) infos.push((info[name] = inputs[name]!.info(op, name)));
+  return makeTensor(target, callKernel(target, op, out, () => call(target, info), infos), out.shape, out.dtype);
 }
 
 /**

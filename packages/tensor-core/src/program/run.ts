@@ -32,7 +32,8 @@ export function runProgram(op: string, program: ElementwiseProgram, inputs: read
   for (const node of program.nodes) requireDType({ op }, backend, node.dtype);
   const out = { shape, dtype: program.nodes[program.result]!.dtype };
   if (backend.elementwise !== undefined) {
-    return kernel(op, named, out, (b, info) => b.elementwise!(program, Object.values(info), out));
+    // The backend is known (programCall checked every input): kernel need not look it up again.
+    return kernel(op, named, out, (b, info) => b.elementwise!(program, Object.values(info), out), backend);
   }
   return makeTensor(
     backend,
