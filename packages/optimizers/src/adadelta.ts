@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
+import { decayedGradient, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -35,14 +35,15 @@ export class Adadelta extends Optimizer {
 
   /** E[g²], then E[Δ²] and the new value (both from Δ, computed in each of their programs), one program each. */
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
-    const { rho, epsilon } = this;
+    const { rho, epsilon, programs: cache } = this;
     type Name = "g" | "w" | "squareAvg" | "deltaAvg";
     const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
-    const inputs = gradientInputs(value, gradient, weightDecay);
-    const squareAvg = updateProgram(this.name, { ...inputs, squareAvg: slots?.squareAvg }, (p, x: Values<Name>) => {
+    // Input records as literals (no spreads: see Optimizer.hyper), each program cached by the constants it reads.
+    const w = weightDecay > 0 ? value : undefined;
+    const squareAvg = updateProgram(this.name, { g: gradient, w, squareAvg: slots?.squareAvg }, (p, x: Values<Name>) => {
       const gx = g(p, x);
       return p.binary("add", p.binary("mul", x.squareAvg ?? p.binary("mul", gx, 0), rho), p.binary("mul", p.binary("mul", gx, gx), 1 - rho));
-    }, { guard, old: slots?.squareAvg ?? 0 });
+    }, { guard, old: slots?.squareAvg ?? 0 }, { cache, key: `squareAvg,${rho},${weightDecay}` });
     // Δ = √(E[Δ²] + ε) / √(E[g²] + ε) · g, from the previous E[Δ²] (zeros at first: g·0, as the op form had).
     const delta = (p: ProgramBuilder, x: Values<Name>): { delta: Expr; previous: Expr } => {
       const gx = g(p, x);
@@ -50,13 +51,13 @@ export class Adadelta extends Optimizer {
       const root = (e: Expr): Expr => p.unary("sqrt", p.binary("add", e, epsilon));
       return { delta: p.binary("mul", p.binary("div", root(previous), root(x.squareAvg!)), gx), previous };
     };
-    const deltaAvg = updateProgram(this.name, { ...inputs, squareAvg, deltaAvg: slots?.deltaAvg }, (p, x: Values<Name>) => {
+    const deltaAvg = updateProgram(this.name, { g: gradient, w, squareAvg, deltaAvg: slots?.deltaAvg }, (p, x: Values<Name>) => {
       const { delta: d, previous } = delta(p, x);
       return p.binary("add", p.binary("mul", previous, rho), p.binary("mul", p.binary("mul", d, d), 1 - rho));
-    }, { guard, old: slots?.deltaAvg ?? 0 });
+    }, { guard, old: slots?.deltaAvg ?? 0 }, { cache, key: `deltaAvg,${rho},${epsilon},${weightDecay}` });
     const next = updateProgram(this.name, { g: gradient, w: value, squareAvg, deltaAvg: slots?.deltaAvg }, (p, x: Values<Name>) =>
       p.binary("sub", x.w!, p.binary("mul", delta(p, x).delta, lr)),
-    { guard, old: value });
+    { guard, old: value }, { cache, key: `next,${epsilon},${lr},${weightDecay}` });
     return { value: next, slots: { squareAvg, deltaAvg }, guarded: true };
   }
 }

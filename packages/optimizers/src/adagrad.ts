@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
+import { decayedGradient, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -38,17 +38,17 @@ export class Adagrad extends Optimizer {
 
   /** The new sum G ← G + g² and the new value, one program each. */
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
-    const { initialAccumulator, epsilon } = this;
+    const { initialAccumulator, epsilon, programs: cache } = this;
     const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
-    const inputs = gradientInputs(value, gradient, weightDecay);
-    const sum = updateProgram(this.name, { ...inputs, sum: slots?.sum }, (p, x) => {
+    // Input records as literals (no spreads: see Optimizer.hyper), each program cached by the constants it reads.
+    const sum = updateProgram(this.name, { g: gradient, w: weightDecay > 0 ? value : undefined, sum: slots?.sum }, (p, x) => {
       const gx = g(p, x);
       const previous = x.sum ?? p.binary("add", p.binary("mul", gx, 0), initialAccumulator);
       return p.binary("add", previous, p.binary("mul", gx, gx));
-    }, { guard, old: slots?.sum ?? initialAccumulator });
+    }, { guard, old: slots?.sum ?? initialAccumulator }, { cache, key: `sum,${initialAccumulator},${weightDecay}` });
     const next = updateProgram(this.name, { g: gradient, w: value, sum }, (p, x) =>
       p.binary("sub", x.w!, p.binary("mul", p.binary("div", g(p, x), p.binary("add", p.unary("sqrt", x.sum!), epsilon)), lr)),
-    { guard, old: value });
+    { guard, old: value }, { cache, key: `next,${epsilon},${lr},${weightDecay}` });
     return { value: next, slots: { sum }, guarded: true };
   }
 }

@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, ProgramCache, updateOutputs } from "./program.js";
+import { decayedGradient, updateOutputs } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface AdamOptions extends OptimizerOptions {
@@ -22,7 +22,6 @@ export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  readonly #programs = new ProgramCache();
 
   constructor(options: AdamOptions = {}) {
     super(options, 0.001);
@@ -65,7 +64,7 @@ export class Adam extends Optimizer {
     // (the new value and the skipped step's fallback), the step count only when it is on the device.
     const inputs = { g: gradient, m: slots?.m, v: slots?.v, w, t: typeof t === "number" ? undefined : t };
     // A step number on the host changes the program's constants every step: only the device's step count is cached.
-    const cached = typeof t === "number" ? undefined : { cache: this.#programs, key: `${beta1},${beta2},${epsilon},${decay},${lr},${weightDecay}` };
+    const cached = typeof t === "number" ? undefined : { cache: this.programs, key: `${beta1},${beta2},${epsilon},${decay},${lr},${weightDecay}` };
     const [m, v, step] = updateOutputs(this.name, inputs, (p, x) => {
       const gx = decayedGradient(p, x, decay);
       const m = p.binary("add", x.m === undefined ? p.binary("mul", gx, 0) : p.binary("mul", x.m, beta1), p.binary("mul", gx, 1 - beta1));

@@ -14,7 +14,7 @@ import {
   zerosLike,
 } from "@neurite/tensor-core";
 import { clipByGlobalNorm, clipByValue } from "./clipping.js";
-import { updateProgram } from "./program.js";
+import { ProgramCache, updateProgram } from "./program.js";
 import { checkRange, describeValue } from "./validate.js";
 
 /** Hyper-parameters for the parameters whose names `match`; unset fields fall back to the optimizer's. */
@@ -102,6 +102,8 @@ export abstract class Optimizer {
   #lr: number;
   protected readonly options: OptimizerOptions;
   readonly #slots = new Map<string, Slots>();
+  /** The update rule's built programs, for `updateProgram`/`updateOutputs` calls keyed by what they read. */
+  protected readonly programs = new ProgramCache();
 
   protected constructor(options: OptimizerOptions, defaultLr: number) {
     this.options = options;

@@ -14,7 +14,8 @@ export interface Skip {
  * the named `inputs`: one kernel on a backend with the `elementwise` capability, its primitives elsewhere.
  * Hyper-parameters are numbers in `body`, so they are program constants (a changed learning rate or bias
  * correction reuses the compiled kernel: a program's cache key leaves constant values out). With a guard,
- * the program ends in `where(guard, new, old)`, so a skipped step costs no extra kernel.
+ * the program ends in `where(guard, new, old)`, so a skipped step costs no extra kernel. With `cached`, the
+ * program is built once per key (see `ProgramCache`).
  *
  * `body` must build the same node sequence the tensor-op form of the rule runs, so both give the same bits.
  *
@@ -24,8 +25,14 @@ export interface Skip {
  * const next = updateProgram("momentum", { m, g }, (p, x) => p.binary("add", p.binary("mul", x.m!, 0.9), p.binary("mul", x.g!, 0.1)), { guard, old: m });
  * ```
  */
-export function updateProgram<K extends string>(op: string, inputs: Readonly<Partial<Record<K, Tensor | undefined>>>, body: (p: ProgramBuilder, x: Values<K>) => Expr, skip?: Skip): Tensor {
-  return updateOutputs(op, inputs, (p, x) => [body(p, x)], skip === undefined ? undefined : { guard: skip.guard, old: [skip.old] })[0]!;
+export function updateProgram<K extends string>(
+  op: string,
+  inputs: Readonly<Partial<Record<K, Tensor | undefined>>>,
+  body: (p: ProgramBuilder, x: Values<K>) => Expr,
+  skip?: Skip,
+  cached?: CachedBody,
+): Tensor {
+  return updateOutputs(op, inputs, (p, x) => [body(p, x)], skip === undefined ? undefined : { guard: skip.guard, old: [skip.old] }, cached)[0]!;
 }
 
 /** What guarded outputs fall back to where the guard is false: one previous tensor or starting value each. */

@@ -285,6 +285,47 @@ describe("built programs are reused from step to step", () => {
   });
 });
 
+describe("every rule builds each of its programs once per set of hyper-parameters", () => {
+  const rules: [string, () => Optimizer][] = [
+    ["sgd", () => sgd({ lr: 0.1 })],
+    ["sgd nesterov", () => sgd({ lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 })],
+    ["rmsprop centered with momentum", () => rmsprop({ lr: 0.1, centered: true, momentum: 0.5, weightDecay: 0.01 })],
+    ["rmsprop", () => rmsprop({ lr: 0.1 })],
+    ["adagrad", () => adagrad({ lr: 0.1, weightDecay: 0.01 })],
+    ["adadelta", () => adadelta({ lr: 0.1 })],
+  ];
+  it.each(rules)("%s: the same program objects from the second step on, new ones for a new learning rate", async (_name, make) => {
+    const inner = cpu();
+    const programs: ElementwiseProgram[] = [];
+    const recording = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (name !== "elementwise") return Reflect.get(target, name, receiver) as unknown;
+        return (program: ElementwiseProgram, inputs: readonly TensorInfo[], out: OutputSpec) => {
+          programs.push(program);
+          return inner.elementwise!(program, inputs, out);
+        };
+      },
+    });
+    await setBackend(recording);
+    const w = variable(tensor([1, 2, 3]), { name: "w" });
+    const optimizer = make();
+    const g = tensor([0.5, -0.5, 0.25]);
+    const perStep: ElementwiseProgram[][] = [];
+    for (let i = 0; i < 5; i++) {
+      if (i === 3) optimizer.learningRate = 0.05;
+      programs.length = 0;
+      optimizer.step({ w }, { w: g });
+      perStep.push([...programs]);
+    }
+    // Step 1 has no slots yet (other inputs); steps 2 and 3 reuse step 2's programs; step 4's rate reads anew.
+    expect(perStep[1]!.length).toBeGreaterThan(0);
+    perStep[2]!.forEach((program, i) => expect(program).toBe(perStep[1]![i]));
+    expect(perStep[3]!.some((program, i) => program !== perStep[2]![i])).toBe(true);
+    perStep[4]!.forEach((program, i) => expect(program).toBe(perStep[3]![i]));
+    for (const t of [w, g, optimizer]) t.dispose();
+  });
+});
+
 describe("an optimizer written with tensor ops", () => {
   it("is still guarded by the base class: a false guard keeps its value and slot", async () => {
     await setBackend(cpu());

@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
+import { decayedGradient, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface RmspropOptions extends OptimizerOptions {
@@ -46,16 +46,17 @@ export class Rmsprop extends Optimizer {
    * recompute the scaled gradient g / (√variance + ε) from the new averages.
    */
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
-    const { rho, epsilon, momentum, centered } = this;
+    const { rho, epsilon, momentum, centered, programs: cache } = this;
     type Name = "g" | "w" | "squareAvg" | "gradAvg" | "buffer";
     const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
-    const inputs = gradientInputs(value, gradient, weightDecay);
+    // Input records as literals (no spreads: see Optimizer.hyper), each program cached by the constants it reads.
+    const w = weightDecay > 0 ? value : undefined;
     // A slot's running average: (old, or g·0 at first)·ρ + f(g)·(1 − ρ).
     const average = (name: "squareAvg" | "gradAvg", of: (p: ProgramBuilder, g: Expr) => Expr): Tensor =>
-      updateProgram(this.name, { ...inputs, [name]: slots?.[name] }, (p, x: Values<Name>) => {
+      updateProgram(this.name, { g: gradient, w, [name]: slots?.[name] }, (p, x: Values<Name>) => {
         const gx = g(p, x);
         return p.binary("add", p.binary("mul", x[name] ?? p.binary("mul", gx, 0), rho), p.binary("mul", of(p, gx), 1 - rho));
-      }, { guard, old: slots?.[name] ?? 0 });
+      }, { guard, old: slots?.[name] ?? 0 }, { cache, key: `${name},${rho},${weightDecay}` });
     const squareAvg = average("squareAvg", (p, gx) => p.binary("mul", gx, gx));
     const next: Slots = { squareAvg };
     if (centered) next.gradAvg = average("gradAvg", (_p, gx) => gx);
@@ -63,17 +64,17 @@ export class Rmsprop extends Optimizer {
       const variance = x.gradAvg === undefined ? x.squareAvg! : p.binary("sub", x.squareAvg!, p.binary("mul", x.gradAvg, x.gradAvg));
       return p.binary("div", g(p, x), p.binary("add", p.unary("sqrt", variance), epsilon));
     };
-    const averages = { squareAvg, ...(centered ? { gradAvg: next.gradAvg } : {}) };
+    const gradAvg = next.gradAvg;
     if (momentum === 0) {
-      const updated = updateProgram(this.name, { g: gradient, w: value, ...averages }, (p, x: Values<Name>) => p.binary("sub", x.w!, p.binary("mul", scaled(p, x), lr)), { guard, old: value });
+      const updated = updateProgram(this.name, { g: gradient, w: value, squareAvg, gradAvg }, (p, x: Values<Name>) => p.binary("sub", x.w!, p.binary("mul", scaled(p, x), lr)), { guard, old: value }, { cache, key: `step,${epsilon},${lr},${weightDecay}` });
       return { value: updated, slots: next, guarded: true };
     }
-    const buffer = updateProgram(this.name, { ...inputs, ...averages, buffer: slots?.buffer }, (p, x: Values<Name>) => {
+    const buffer = updateProgram(this.name, { g: gradient, w, squareAvg, gradAvg, buffer: slots?.buffer }, (p, x: Values<Name>) => {
       const s = scaled(p, x);
       return p.binary("add", p.binary("mul", x.buffer ?? p.binary("mul", g(p, x), 0), momentum), s);
-    }, { guard, old: slots?.buffer ?? 0 });
+    }, { guard, old: slots?.buffer ?? 0 }, { cache, key: `buffer,${epsilon},${momentum},${weightDecay}` });
     next.buffer = buffer;
-    const updated = updateProgram(this.name, { w: value, buffer }, (p, x: Values<Name>) => p.binary("sub", x.w!, p.binary("mul", x.buffer!, lr)), { guard, old: value });
+    const updated = updateProgram(this.name, { w: value, buffer }, (p, x: Values<Name>) => p.binary("sub", x.w!, p.binary("mul", x.buffer!, lr)), { guard, old: value }, { cache, key: `bufferStep,${lr}` });
     return { value: updated, slots: next, guarded: true };
   }
 }

@@ -1,6 +1,6 @@
 import type { Expr, ProgramBuilder, Tensor } from "@neurite/tensor-core";
 import { Optimizer, type Hyper, type OptimizerOptions, type Slots, type Update } from "./optimizer.js";
-import { decayedGradient, gradientInputs, updateProgram, type Values } from "./program.js";
+import { decayedGradient, updateProgram, type Values } from "./program.js";
 import { checkRange } from "./validate.js";
 
 export interface SgdOptions extends OptimizerOptions {
@@ -43,19 +43,20 @@ export class Sgd extends Optimizer {
 
   /** The velocity (with momentum) and the new value, one program each. */
   protected update(value: Tensor, gradient: Tensor, slots: Slots | undefined, { lr, weightDecay, guard }: Hyper): Update {
-    const { momentum, nesterov } = this;
+    const { momentum, nesterov, programs: cache } = this;
     const g = (p: ProgramBuilder, x: Values<"g" | "w">): Expr => decayedGradient(p, x, weightDecay);
-    const inputs = { w: value, g: gradient };
+    // Input records as literals (no spreads: see Optimizer.hyper), each program cached by the constants it reads.
     if (momentum === 0) {
-      return { value: updateProgram(this.name, inputs, (p, x) => p.binary("sub", x.w!, p.binary("mul", g(p, x), lr)), { guard, old: value }), slots: {}, guarded: true };
+      const stepped = updateProgram(this.name, { w: value, g: gradient }, (p, x) => p.binary("sub", x.w!, p.binary("mul", g(p, x), lr)), { guard, old: value }, { cache, key: `step,${lr},${weightDecay}` });
+      return { value: stepped, slots: {}, guarded: true };
     }
-    const velocity = updateProgram(this.name, { ...gradientInputs(value, gradient, weightDecay), velocity: slots?.velocity }, (p, x) =>
+    const velocity = updateProgram(this.name, { g: gradient, w: weightDecay > 0 ? value : undefined, velocity: slots?.velocity }, (p, x) =>
       x.velocity === undefined ? g(p, x) : p.binary("add", p.binary("mul", x.velocity, momentum), g(p, x)),
-    { guard, old: slots?.velocity ?? 0 });
-    const next = updateProgram(this.name, { ...inputs, velocity }, (p, x) => {
+    { guard, old: slots?.velocity ?? 0 }, { cache, key: `velocity,${momentum},${weightDecay}` });
+    const next = updateProgram(this.name, { w: value, g: gradient, velocity }, (p, x) => {
       const direction = nesterov ? p.binary("add", g(p, x), p.binary("mul", x.velocity!, momentum)) : x.velocity!;
       return p.binary("sub", x.w!, p.binary("mul", direction, lr));
-    }, { guard, old: value });
+    }, { guard, old: value }, { cache, key: `next,${nesterov},${momentum},${lr},${weightDecay}` });
     return { value: next, slots: { velocity }, guarded: true };
   }
 }
