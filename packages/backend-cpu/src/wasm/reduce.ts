@@ -7,9 +7,11 @@ import type { Kernels } from "./runtime.js";
  * column per output element — a bias gradient summed over the batch). path.ts collapses a reduction to one
  * of them, or leaves it to the TypeScript kernel.
  *
- * Sums accumulate in float64, as the TypeScript kernel does (two f64x2 accumulators per row, or a float64
- * scratch row for column sums), and round to float32 once; only the order of the additions differs, so the
- * results agree to float64 rounding before that last step. max and min are f32x4.max/min: NaN propagates,
+ * Sums accumulate in float64, as the TypeScript kernel does (four f64x2 accumulators per row, or a float64
+ * scratch row for column sums that two input rows at a time add to), and round to float32 once; only the
+ * order of the additions differs, so the results agree to float64 rounding before that last step. Four
+ * independent accumulators keep the adds from waiting on each other (a row's sum and max ran at the latency of
+ * one add or max per vector). max and min are f32x4.max/min: NaN propagates,
  * and max(−0, +0) is +0 whichever comes first.
  */
 
@@ -27,26 +29,38 @@ function combine(f: FunctionBuilder, op: "max" | "min", scalar: boolean): void {
 function emitRows(m: ModuleBuilder, op: WasmReduceOp): void {
   m.fn("run", ["i32", "i32", "i32", "i32"], [], (f) => {
     const [x, out, rows, cols] = [0, 1, 2, 3];
-    const [r, j, full] = [f.local("i32"), f.local("i32"), f.local("i32")];
-    const [a0, a1] = [f.local("v128"), f.local("v128")];
+    const [r, j, full, wide] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
+    const acc = [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")] as const;
+    const [a0, a1] = acc;
     const scalar = f.local(op === "sum" ? "f64" : "f32");
     f.get(cols).i32(-4).op(OP.i32And).set(full);
+    f.get(cols).i32(-16).op(OP.i32And).set(wide);
     f.i32(0).set(r);
     f.forLoop(r, rows, 1, () => {
-      if (op === "sum") {
-        f.splat(0).set(a0).splat(0).set(a1);
-        f.op(OP.f64Const, 0, 0, 0, 0, 0, 0, 0, 0).set(scalar);
-      } else {
-        f.splat(IDENTITY[op]).set(a0);
-        f.f32(IDENTITY[op]).set(scalar);
-      }
+      for (const a of acc) f.splat(op === "sum" ? 0 : IDENTITY[op]).set(a);
+      if (op === "sum") f.op(OP.f64Const, 0, 0, 0, 0, 0, 0, 0, 0).set(scalar);
+      else f.f32(IDENTITY[op]).set(scalar);
       f.i32(0).set(j);
-      // Four floats at a time.
+      // Sixteen floats at a time into four accumulators (sums: eight f64x2 adds in four chains, so no add
+      // waits for the one before it), then four at a time.
+      f.forLoop(j, wide, 16, () => {
+        for (let k = 0; k < (op === "sum" ? 8 : 4); k++) {
+          const a = acc[k % 4]!;
+          f.get(a).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
+          if (op === "sum") {
+            f.simdMem(SIMD.v128_load64_zero, 3, 8 * k).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add);
+          } else {
+            f.v128Load(16 * k);
+            combine(f, op, false);
+          }
+          f.set(a);
+        }
+      });
       f.forLoop(j, full, 4, () => {
         if (op === "sum") {
-          for (const [acc, offset] of [[a0, 0], [a1, 8]] as const) {
-            f.get(acc).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).simdMem(SIMD.v128_load64_zero, 3, offset);
-            f.simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).set(acc);
+          for (const [a, offset] of [[a0, 0], [a1, 8]] as const) {
+            f.get(a).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).simdMem(SIMD.v128_load64_zero, 3, offset);
+            f.simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).set(a);
           }
         } else {
           f.get(a0).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load();
@@ -63,6 +77,13 @@ function emitRows(m: ModuleBuilder, op: WasmReduceOp): void {
       });
       // Fold the lanes in, store, next row.
       f.get(out).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add);
+      // (a0 ⊕ a2) ⊕ (a1 ⊕ a3) first
+      for (const [into, from] of op === "sum" ? ([[0, 2], [1, 3]] as const) : ([[0, 2], [1, 3], [0, 1]] as const)) {
+        f.get(acc[into]).get(acc[from]);
+        if (op === "sum") f.simd(SIMD.f64x2_add);
+        else combine(f, op, false);
+        f.set(acc[into]);
+      }
       if (op === "sum") {
         f.get(a0).get(a1).simd(SIMD.f64x2_add).set(a0);
         f.get(a0).lane(SIMD.f64x2_extract_lane, 0).get(a0).lane(SIMD.f64x2_extract_lane, 1).op(OP.f64Add).get(scalar).op(OP.f64Add).op(OP.f32DemoteF64);
@@ -101,6 +122,28 @@ function emitColumns(m: ModuleBuilder, op: WasmReduceOp): void {
       });
     }
     f.i32(0).set(r);
+    if (op === "sum") {
+      // Two rows per pass: each float64 sum is loaded and stored once for both (added to in row order).
+      const [pairs, stride] = [f.local("i32"), f.local("i32")];
+      f.get(rows).i32(-2).op(OP.i32And).set(pairs);
+      f.get(cols).i32(2).op(OP.i32Shl).set(stride);
+      f.forLoop(r, pairs, 2, () => {
+        f.i32(0).set(j);
+        f.forLoop(j, full, 2, () => {
+          address(scratch, 3);
+          address(scratch, 3).v128Load();
+          address(x, 2).simdMem(SIMD.v128_load64_zero, 3).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add);
+          address(x, 2).get(stride).op(OP.i32Add).simdMem(SIMD.v128_load64_zero, 3).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).v128Store();
+        });
+        f.forLoop(j, cols, 1, () => {
+          address(scratch, 3);
+          address(scratch, 3).mem(OP.f64Load, 3);
+          address(x, 2).mem(OP.f32Load, 2).op(OP.f64PromoteF32, OP.f64Add);
+          address(x, 2).get(stride).op(OP.i32Add).mem(OP.f32Load, 2).op(OP.f64PromoteF32, OP.f64Add).mem(OP.f64Store, 3);
+        });
+        f.get(x).get(stride).get(stride).op(OP.i32Add).op(OP.i32Add).set(x);
+      });
+    }
     f.forLoop(r, rows, 1, () => {
       f.i32(0).set(j);
       if (op === "sum") {
