@@ -2,6 +2,7 @@ import { operandsOf, ProgramBuilder, type BinaryOp, type DType, type Elementwise
 import { OP, SIMD, type FunctionBuilder, type ModuleBuilder, type ValType } from "./emitter.js";
 import { emitExp, emitExpm1, emitLog, emitLog1p, emitTanh, splat, splatI32 } from "./math.js";
 import type { Kernels } from "./runtime.js";
+import { enabled, rewritesOf, type Rewrite } from "./rewrites.js";
 import { splitUniform, type UniformSplit } from "./uniform.js";
 
 /**
@@ -27,7 +28,7 @@ import { splitUniform, type UniformSplit } from "./uniform.js";
  */
 
 type Scratch = readonly [number, number, number, number, number];
-/** `beforeAdding`: the node's every use adds a constant (see `addedExps`), which exp may rely on. */
+/** `beforeAdding`: the node's every use adds a constant (see rewrites.ts), which exp may rely on. */
 type Unary = (f: FunctionBuilder, x: number, t: Scratch, beforeAdding: boolean) => void;
 
 /** float32 → float32 (or → bool for isNaN) unary ops; `x` is a v128 local, the result is left on the stack. */
@@ -129,62 +130,16 @@ export function compiles(program: { readonly nodes: readonly ProgramNode[] }): b
   return program.nodes.every((node) => nodeCompiles(node, program.nodes));
 }
 
-/** Nodes the results depend on. */
-function liveNodes(nodes: readonly ProgramNode[], results: readonly number[]): boolean[] {
+/** Nodes the results depend on (a clamp reads its value and bound, not its compare). */
+function liveNodes(nodes: readonly ProgramNode[], results: readonly number[], clamps: ReadonlyMap<number, Rewrite> = new Map()): boolean[] {
   const live = nodes.map(() => false);
   for (const r of results) live[r] = true;
   for (let i = nodes.length - 1; i >= 0; i--) {
     if (!live[i]) continue;
-    for (const k of operandsOf(nodes[i]!)) live[k] = true;
+    const clamp = clamps.get(i);
+    for (const k of clamp === undefined ? operandsOf(nodes[i]!) : [clamp.x, clamp.bound]) live[k] = true;
   }
   return live;
-}
-
-/** The exp nodes whose every use adds a constant, and those constants' places among the program's constants. */
-interface AddedExps {
-  readonly exps: readonly number[];
-  readonly constants: readonly number[];
-}
-
-/** The least constant magnitude an exp may be added to for emitExp's cheaper form (see `beforeAdding` there). */
-const MIN_ADDEND = 2 ** -90;
-
-/**
- * The exp nodes that no output reads and whose every use is `add` with a float32 constant — σ's 1 + e⁻ˣ —
- * with those constants' places in node order (where the loop's constant parameters give their values), or
- * null if there are none. The key leaves constant values out, so whether they are big enough is asked per
- * call (`cheapExps`).
- */
-function addedExps(nodes: readonly ProgramNode[], results: readonly number[]): AddedExps | null {
-  const exps: number[] = [];
-  const constants: number[] = [];
-  for (let e = 0; e < nodes.length; e++) {
-    const node = nodes[e]!;
-    if (node.kind !== "unary" || node.op !== "exp" || results.includes(e)) continue;
-    const added: number[] = [];
-    let used = false;
-    let onlyAdded = true;
-    for (let u = e + 1; u < nodes.length && onlyAdded; u++) {
-      const use = nodes[u]!;
-      if (!operandsOf(use).includes(e)) continue;
-      used = true;
-      const other = use.kind === "binary" && use.op === "add" ? (use.a === e ? use.b : use.a) : -1;
-      if (other >= 0 && other !== e && nodes[other]!.kind === "constant") added.push(nodes.slice(0, other).filter((n) => n.kind === "constant").length);
-      else onlyAdded = false;
-    }
-    if (used && onlyAdded) {
-      exps.push(e);
-      constants.push(...added);
-    }
-  }
-  return exps.length === 0 ? null : { exps, constants };
-}
-
-/** The exp nodes that may take the cheaper form with this call's constant values (none if any is too small). */
-function cheapExps(added: AddedExps | null, constants: readonly number[]): readonly number[] {
-  if (added === null) return [];
-  for (const c of added.constants) if (!(Math.abs(constants[c]!) >= MIN_ADDEND)) return [];
-  return added.exps;
 }
 
 /** Vectors per iteration of the main loop. */
@@ -207,7 +162,7 @@ export function emitProgram(
   program: ElementwiseProgram,
   steps: readonly (0 | 1)[],
   results: readonly number[] = [program.result],
-  cheap: readonly number[] = [],
+  rewrites: readonly Rewrite[] = [],
 ): void {
   const { nodes } = program;
   const k = program.inputs.length;
@@ -218,7 +173,9 @@ export function emitProgram(
   const [rows, cols] = [2 * k + results.length, 2 * k + results.length + 1];
   const outBool = results.map((r) => nodes[r]!.dtype === "bool");
   m.fn("run", params, [], (f) => {
-    const live = liveNodes(nodes, results);
+    const cheapExps = new Set(rewrites.filter((r) => r.kind === "exp").map((r) => r.node));
+    const clamps = new Map(rewrites.filter((r) => r.kind !== "exp").map((r) => [r.node, r]));
+    const live = liveNodes(nodes, results, clamps);
     // Values per copy of the body (the main loop interleaves UNROLL copies); constants and inputs that
     // repeat along a row are set outside the body and shared.
     const shared = nodes.map((node) => node.kind === "constant" || (node.kind === "input" && steps[node.index] === 0));
@@ -266,7 +223,10 @@ export function emitProgram(
           }
         }
         for (let i = 0; i <= last; i++) {
-          if (live[i]) emitNode(f, nodes, i, value, t, zero, cheap.includes(i));
+          if (!live[i]) continue;
+          const clamp = clamps.get(i);
+          if (clamp === undefined) emitNode(f, nodes, i, value, t, zero, cheapExps.has(i));
+          else f.get(value[clamp.bound]!).get(value[clamp.x]!).simd(clamp.kind === "pmax" ? SIMD.f32x4_pmax : SIMD.f32x4_pmin).set(value[i]!).mark();
         }
       };
       /** Stores copy `u`'s vector of output `o` at its address + 16·`u` bytes (a bool result as four bytes). */
@@ -420,7 +380,7 @@ export class WasmPrograms {
    * Per program key: the loops by step pattern (bit i: input i advances) and form of exp (index 2·pattern + 1
    * for the cheaper one), with the program's added exps; null if it does not compile.
    */
-  private readonly compiled = new Map<string, { readonly runs: Run[]; readonly added: AddedExps | null } | null>();
+  private readonly compiled = new Map<string, { readonly runs: Map<number, Run>; readonly rewrites: readonly Rewrite[] } | null>();
 
   constructor(private readonly kernels: Kernels) {}
 
@@ -450,20 +410,21 @@ export class WasmPrograms {
       // The step pattern is a bit mask: more inputs than that are left to the evaluator, as are more outputs
       // than the scratch space holds rows for.
       const compiled = program.inputs.length <= 24 && program.results.length <= MAX_OUTPUTS && compiles(program);
-      table = compiled ? { runs: [], added: addedExps(program.nodes, program.results) } : null;
+      table = compiled ? { runs: new Map(), rewrites: rewritesOf(program.nodes, program.results) } : null;
       this.compiled.set(program.key, table);
     }
     if (table === null) return null;
     let pattern = 0;
     for (let i = 0; i < steps.length; i++) pattern |= steps[i]! << i;
-    const cheap = cheapExps(table.added, constants);
-    const index = 2 * pattern + (cheap.length > 0 ? 1 : 0);
-    let run = table.runs[index];
+    const mask = table.rewrites.length === 0 ? 0 : enabled(table.rewrites, constants);
+    const index = pattern * 2 ** table.rewrites.length + mask;
+    let run = table.runs.get(index);
     if (run === undefined) {
-      run = this.kernels.get(`program:${program.key}:${pattern}${cheap.length > 0 ? "+" : ""}`, (m) => {
-        emitProgram(m, { nodes: program.nodes, inputs: program.inputs, result: program.results[0]!, key: program.key }, steps, program.results, cheap);
+      const rewrites = table.rewrites.filter((_, r) => (mask & (1 << r)) !== 0);
+      run = this.kernels.get(`program:${program.key}:${pattern}:${mask}`, (m) => {
+        emitProgram(m, { nodes: program.nodes, inputs: program.inputs, result: program.results[0]!, key: program.key }, steps, program.results, rewrites);
       }).run!;
-      table.runs[index] = run;
+      table.runs.set(index, run);
     }
     return run;
   }

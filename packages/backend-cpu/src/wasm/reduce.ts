@@ -43,31 +43,22 @@ function emitRows(m: ModuleBuilder, op: WasmReduceOp): void {
       f.i32(0).set(j);
       // Sixteen floats at a time into four accumulators (sums: eight f64x2 adds in four chains, so no add
       // waits for the one before it), then four at a time.
-      f.forLoop(j, wide, 16, () => {
-        for (let k = 0; k < (op === "sum" ? 8 : 4); k++) {
-          const a = acc[k % 4]!;
-          f.get(a).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
-          if (op === "sum") {
-            f.simdMem(SIMD.v128_load64_zero, 3, 8 * k).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add);
-          } else {
-            f.v128Load(16 * k);
-            combine(f, op, false);
+      const accumulate = (limit: number, step: number) => {
+        f.forLoop(j, limit, step, () => {
+          for (let k = 0; k < step / (op === "sum" ? 2 : 4); k++) {
+            const a = acc[k % 4]!;
+            f.get(a).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add);
+            if (op === "sum") f.simdMem(SIMD.v128_load64_zero, 3, 8 * k).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add);
+            else {
+              f.v128Load(16 * k);
+              combine(f, op, false);
+            }
+            f.set(a);
           }
-          f.set(a);
-        }
-      });
-      f.forLoop(j, full, 4, () => {
-        if (op === "sum") {
-          for (const [a, offset] of [[a0, 0], [a1, 8]] as const) {
-            f.get(a).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).simdMem(SIMD.v128_load64_zero, 3, offset);
-            f.simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).set(a);
-          }
-        } else {
-          f.get(a0).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load();
-          combine(f, op, false);
-          f.set(a0);
-        }
-      });
+        });
+      };
+      accumulate(wide, 16);
+      accumulate(full, 4);
       // The rest one at a time.
       f.forLoop(j, cols, 1, () => {
         f.get(scalar).get(x).get(j).i32(2).op(OP.i32Shl).op(OP.i32Add).mem(OP.f32Load, 2);
@@ -122,43 +113,50 @@ function emitColumns(m: ModuleBuilder, op: WasmReduceOp): void {
       });
     }
     f.i32(0).set(r);
-    if (op === "sum") {
-      // Two rows per pass: each float64 sum is loaded and stored once for both (added to in row order).
-      const [pairs, stride] = [f.local("i32"), f.local("i32")];
-      f.get(rows).i32(-2).op(OP.i32And).set(pairs);
-      f.get(cols).i32(2).op(OP.i32Shl).set(stride);
-      f.forLoop(r, pairs, 2, () => {
-        f.i32(0).set(j);
-        f.forLoop(j, full, 2, () => {
-          address(scratch, 3);
-          address(scratch, 3).v128Load();
-          address(x, 2).simdMem(SIMD.v128_load64_zero, 3).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add);
-          address(x, 2).get(stride).op(OP.i32Add).simdMem(SIMD.v128_load64_zero, 3).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).v128Store();
-        });
-        f.forLoop(j, cols, 1, () => {
-          address(scratch, 3);
-          address(scratch, 3).mem(OP.f64Load, 3);
-          address(x, 2).mem(OP.f32Load, 2).op(OP.f64PromoteF32, OP.f64Add);
-          address(x, 2).get(stride).op(OP.i32Add).mem(OP.f32Load, 2).op(OP.f64PromoteF32, OP.f64Add).mem(OP.f64Store, 3);
-        });
-        f.get(x).get(stride).get(stride).op(OP.i32Add).op(OP.i32Add).set(x);
-      });
-    }
-    f.forLoop(r, rows, 1, () => {
+    // Sums: `count` rows per pass over the float64 scratch row, each sum loaded and stored once for all of them
+    // (and added to in row order); two at a time, then the odd one.
+    const stride = f.local("i32");
+    f.get(cols).i32(2).op(OP.i32Shl).set(stride);
+    const pass = (count: number) => {
+      const row = (k: number) => {
+        address(x, 2);
+        if (k > 0) f.get(stride).op(OP.i32Add);
+      };
       f.i32(0).set(j);
-      if (op === "sum") {
-        // Two columns at a time in float64, then the odd one.
-        f.forLoop(j, full, 2, () => {
-          address(scratch, 3);
-          address(scratch, 3).v128Load();
-          address(x, 2).simdMem(SIMD.v128_load64_zero, 3).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add).v128Store();
-        });
-        f.forLoop(j, cols, 1, () => {
-          address(scratch, 3);
-          address(scratch, 3).mem(OP.f64Load, 3);
-          address(x, 2).mem(OP.f32Load, 2).op(OP.f64PromoteF32, OP.f64Add).mem(OP.f64Store, 3);
-        });
-      } else {
+      f.forLoop(j, full, 2, () => {
+        address(scratch, 3);
+        address(scratch, 3).v128Load();
+        for (let k = 0; k < count; k++) {
+          row(k);
+          f.simdMem(SIMD.v128_load64_zero, 3).simd(SIMD.f64x2_promote_low_f32x4).simd(SIMD.f64x2_add);
+        }
+        f.v128Store();
+      });
+      f.forLoop(j, cols, 1, () => {
+        address(scratch, 3);
+        address(scratch, 3).mem(OP.f64Load, 3);
+        for (let k = 0; k < count; k++) {
+          row(k);
+          f.mem(OP.f32Load, 2).op(OP.f64PromoteF32, OP.f64Add);
+        }
+        f.mem(OP.f64Store, 3);
+      });
+      f.get(x).get(stride);
+      if (count === 2) f.get(stride).op(OP.i32Add);
+      f.op(OP.i32Add).set(x);
+    };
+    if (op === "sum") {
+      const pairs = f.local("i32");
+      f.get(rows).i32(-2).op(OP.i32And).set(pairs);
+      f.forLoop(r, pairs, 2, () => {
+        pass(2);
+      });
+      f.forLoop(r, rows, 1, () => {
+        pass(1);
+      });
+    } else {
+      f.forLoop(r, rows, 1, () => {
+        f.i32(0).set(j);
         const four = f.local("i32");
         f.get(cols).i32(-4).op(OP.i32And).set(four);
         f.forLoop(j, four, 4, () => {
@@ -175,9 +173,9 @@ function emitColumns(m: ModuleBuilder, op: WasmReduceOp): void {
           combine(f, op, true);
           f.mem(OP.f32Store, 2);
         });
-      }
-      f.get(x).get(cols).i32(2).op(OP.i32Shl).op(OP.i32Add).set(x);
-    });
+        f.get(x).get(stride).op(OP.i32Add).set(x);
+      });
+    }
     if (op === "sum") {
       f.i32(0).set(j);
       f.forLoop(j, cols, 1, () => {

@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { cpu } from "../index.js";
 
 /**
- * An exp whose every use adds a constant (σ's 1 + e⁻ˣ) compiles to emitExp's cheaper form: clamped at −86
- * instead of −104, 2ⁿ built in one step. The sums must come out bit for bit as with the full form, and a
- * constant too small to swallow what the clamp changes must get the full form, whatever ran before it.
+ * The value-dependent rewrites of rewrites.ts. An exp whose every use adds a constant (σ's 1 + e⁻ˣ) compiles to
+ * emitExp's cheaper form: clamped at −86 instead of −104, 2ⁿ built in one step. The sums must come out bit for
+ * bit as with the full form, and a constant too small to swallow what the clamp changes must get the full
+ * form, whatever ran before it. A clamp where(a > b, a, c) is pmax(c, a) when b and c are one node or equal
+ * constants: bit for bit the where, NaN and signed zeros included, and untouched when the constants differ.
  */
 
 const wasm = cpu({ kernels: "wasm" });
@@ -80,5 +82,36 @@ describe("exp before adding a constant (emitExp's cheaper form)", () => {
     const want = run(js, twice, [x]);
     for (let i = 0; i < x.length; i++) expect(Math.abs(got[i]! - want[i]!), `x = ${x[i]}`).toBeLessThanOrEqual(Math.abs(want[i]!) * 1e-6 + 1e-44);
     expect(got[0]).toBeLessThan(1e-39);
+  });
+});
+
+describe("clamps: where(a > b, a, c) as pmax(c, a), where(a < b, a, c) as pmin(c, a)", () => {
+  const specials = [0, -0, Infinity, -Infinity, Number.NaN, 1e-45, -1e-45, 1.5, -1.5, 2, -2, 3.4e38, -3.4e38];
+  const xs = Float32Array.from([...specials, ...Array.from({ length: 200 }, (_, i) => (i - 100) / 16)]);
+
+  /** The program and the same where on the TypeScript path: equal bits expected. */
+  function same(program: ElementwiseProgram, inputs: readonly Float32Array[], label: string): void {
+    expect(bits(run(wasm, program, inputs)), label).toEqual(bits(run(js, program, inputs)));
+  }
+
+  for (const [test, b, c] of [["greater", 0, 0], ["greater", 0, -0], ["greater", -0, 0], ["less", 2, 2], ["greater", 1.5, -1.5], ["less", 0, 1]] as const) {
+    it(`where(x ${test === "greater" ? ">" : "<"} ${Object.is(b, -0) ? "-0" : b}, x, ${Object.is(c, -0) ? "-0" : c})`, () => {
+      const p = new ProgramBuilder("clamp", ["float32"]);
+      const x = p.input(0);
+      same(p.build(p.where(p.binary(test, x, b), x, c)), [xs], "constants");
+    });
+  }
+
+  it("where(a > b, a, b) with b an input (NaN bounds too) and relu itself", () => {
+    const p = new ProgramBuilder("max", ["float32", "float32"]);
+    const [a, b] = [p.input(0), p.input(1)];
+    const bounds = Float32Array.from(xs, (_, i) => xs[(i * 7) % xs.length]!);
+    same(p.build(p.where(p.binary("greater", a, b), a, b)), [xs, bounds], "a node as bound");
+    same(p.build(p.where(p.binary("less", a, b), a, b)), [xs, bounds], "pmin");
+    const relu = new ProgramBuilder("relu", ["float32"]);
+    const v = relu.input(0);
+    const program = relu.build(relu.where(relu.binary("greater", v, 0), v, 0));
+    same(program, [xs], "relu");
+    expect(Array.from(run(wasm, program, [Float32Array.of(Number.NaN, -0, -3, 4)])).map((v) => (Object.is(v, -0) ? "-0" : v))).toEqual([0, 0, 0, 4]);
   });
 });
