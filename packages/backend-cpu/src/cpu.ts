@@ -269,30 +269,32 @@ class Cpu implements CpuBackend {
   }
 
   transpose(x: TensorInfo, perm: readonly number[], out: OutputSpec): DataId {
-    return this.output(movement.transpose(this.input(x, "transpose"), perm, out), out.dtype);
+    return this.move("transpose", movement.transposePlan(x.shape, perm, out), [x], out);
   }
 
   broadcastTo(x: TensorInfo, out: OutputSpec): DataId {
-    return this.output(movement.broadcastTo(this.input(x, "broadcastTo"), out), out.dtype);
+    return this.move("broadcastTo", movement.broadcastPlan(x.shape, out), [x], out);
   }
 
   slice(x: TensorInfo, begin: readonly number[], step: readonly number[], out: OutputSpec): DataId {
-    return this.output(movement.slice(this.input(x, "slice"), begin, step, out), out.dtype);
+    return this.move("slice", movement.slicePlan(x.shape, begin, step, out), [x], out);
   }
 
   concat(xs: readonly TensorInfo[], axis: number, out: OutputSpec): DataId {
-    return this.output(
-      movement.concat(
-        xs.map((x) => this.input(x, "concat")),
+    return this.move(
+      "concat",
+      movement.concatPlan(
+        xs.map((x) => x.shape),
         axis,
         out,
       ),
-      out.dtype,
+      xs,
+      out,
     );
   }
 
   pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number, out: OutputSpec): DataId {
-    return this.output(movement.pad(this.input(x, "pad"), paddings, value, out), out.dtype);
+    return this.move("pad", movement.padPlan(x.shape, paddings, value, out), [x], out);
   }
 
   gather(x: TensorInfo, indices: TensorInfo, axis: number, out: OutputSpec): DataId {
@@ -309,6 +311,21 @@ class Cpu implements CpuBackend {
   }
 
   // --- plumbing ---
+
+  /** A movement kernel's copy plan: in the Wasm heap where it can run there, else on typed arrays. */
+  private move(op: string, plan: movement.CopyPlan, inputs: readonly TensorInfo[], out: OutputSpec): DataId {
+    return (
+      this.wasm?.move(op, plan, inputs, out) ??
+      this.output(
+        movement.runPlan(
+          plan,
+          inputs.map((x) => this.input(x, op).values),
+          out,
+        ),
+        out.dtype,
+      )
+    );
+  }
 
   /** Resolves a TensorInfo to the live array; a disposed or foreign DataId throws a BackendError. */
   private input(info: TensorInfo, op: string): Input {

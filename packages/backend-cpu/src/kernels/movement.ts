@@ -3,45 +3,104 @@ import { stridedCopy } from "./strided.js";
 import type { Input } from "./types.js";
 
 /**
- * Kernels that move elements without computing on them. Transpose, broadcastTo, slice and pad are one
- * strided copy each (they only differ in where the source starts and how it steps); concat, gather and
- * scatterAdd copy whole contiguous runs, because below the named axis everything is contiguous.
+ * Kernels that move elements without computing on them. Transpose, broadcastTo, slice, pad and concat are
+ * each a copy plan — strided copies that differ only in where each source starts and how it steps, after an
+ * optional fill — which this file runs on typed arrays and the Wasm path runs in the heap (wasm/copy.ts), so
+ * both move the same elements. Gather and scatterAdd copy whole contiguous runs, because below the named axis
+ * everything is contiguous.
  */
 
-export function transpose(x: Input, perm: readonly number[], out: OutputSpec): TypedArray {
-  const own = stridesOf(x.shape);
-  const dst = allocate(out.dtype, sizeOf(out.shape));
+/** One strided copy: `shape` elements of input `input` (from `srcStart`, by `srcStrides`) to the output. */
+export interface Copy {
+  readonly input: number;
+  readonly srcStart: number;
+  readonly srcStrides: readonly number[];
+  readonly dstStart: number;
+  readonly dstStrides: readonly number[];
+  readonly shape: readonly number[];
+}
+
+/** A movement kernel as copies into an output that first holds `fill` everywhere (or nothing, when every element is copied). */
+export interface CopyPlan {
+  readonly fill: number | null;
+  readonly copies: readonly Copy[];
+}
+
+export function transposePlan(shape: readonly number[], perm: readonly number[], out: OutputSpec): CopyPlan {
+  const own = stridesOf(shape);
   // Walking the output in order, output axis i moves along input axis perm[i].
   const srcStrides = perm.map((p) => own[p]!);
-  stridedCopy(x.values, 0, srcStrides, dst, 0, stridesOf(out.shape), out.shape);
+  return { fill: null, copies: [{ input: 0, srcStart: 0, srcStrides, dstStart: 0, dstStrides: stridesOf(out.shape), shape: out.shape }] };
+}
+
+export function broadcastPlan(shape: readonly number[], out: OutputSpec): CopyPlan {
+  return { fill: null, copies: [{ input: 0, srcStart: 0, srcStrides: broadcastStrides(shape, out.shape), dstStart: 0, dstStrides: stridesOf(out.shape), shape: out.shape }] };
+}
+
+export function slicePlan(shape: readonly number[], begin: readonly number[], step: readonly number[], out: OutputSpec): CopyPlan {
+  const own = stridesOf(shape);
+  let srcStart = 0;
+  for (let i = 0; i < own.length; i++) srcStart += begin[i]! * own[i]!;
+  const srcStrides = own.map((s, i) => s * step[i]!);
+  // An empty output copies nothing, so a `begin` at the end of an axis is never read.
+  return { fill: null, copies: [{ input: 0, srcStart, srcStrides, dstStart: 0, dstStrides: stridesOf(out.shape), shape: out.shape }] };
+}
+
+export function padPlan(shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number, out: OutputSpec): CopyPlan {
+  const dstStrides = stridesOf(out.shape);
+  let dstStart = 0;
+  for (let i = 0; i < dstStrides.length; i++) dstStart += paddings[i]![0] * dstStrides[i]!;
+  return { fill: castValue(value, out.dtype), copies: [{ input: 0, srcStart: 0, srcStrides: stridesOf(shape), dstStart, dstStrides, shape }] };
+}
+
+export function concatPlan(shapes: readonly (readonly number[])[], axis: number, out: OutputSpec): CopyPlan {
+  // Seen from `axis`, the output is `outer` runs; each input fills a contiguous part of every run.
+  const outer = sizeOf(out.shape.slice(0, axis));
+  const outRun = sizeOf(out.shape.slice(axis));
+  let offset = 0;
+  const copies = shapes.map((shape, input): Copy => {
+    const run = sizeOf(shape.slice(axis));
+    const copy = { input, srcStart: 0, srcStrides: [run, 1], dstStart: offset, dstStrides: [outRun, 1], shape: [outer, run] };
+    offset += run;
+    return copy;
+  });
+  return { fill: null, copies };
+}
+
+/** Runs `plan` on typed arrays: a new output array of `out`'s size. */
+export function runPlan(plan: CopyPlan, inputs: readonly TypedArray[], out: OutputSpec): TypedArray {
+  const dst = allocate(out.dtype, sizeOf(out.shape));
+  if (plan.fill !== null) dst.fill(plan.fill);
+  for (const c of plan.copies) stridedCopy(inputs[c.input]!, c.srcStart, c.srcStrides, dst, c.dstStart, c.dstStrides, c.shape);
   return dst;
+}
+
+export function transpose(x: Input, perm: readonly number[], out: OutputSpec): TypedArray {
+  return runPlan(transposePlan(x.shape, perm, out), [x.values], out);
 }
 
 export function broadcastTo(x: Input, out: OutputSpec): TypedArray {
-  const dst = allocate(out.dtype, sizeOf(out.shape));
-  stridedCopy(x.values, 0, broadcastStrides(x.shape, out.shape), dst, 0, stridesOf(out.shape), out.shape);
-  return dst;
+  return runPlan(broadcastPlan(x.shape, out), [x.values], out);
 }
 
 export function slice(x: Input, begin: readonly number[], step: readonly number[], out: OutputSpec): TypedArray {
-  const own = stridesOf(x.shape);
-  const dst = allocate(out.dtype, sizeOf(out.shape));
-  let start = 0;
-  for (let i = 0; i < own.length; i++) start += begin[i]! * own[i]!;
-  const srcStrides = own.map((s, i) => s * step[i]!);
-  // An empty output copies nothing, so a `begin` at the end of an axis is never read.
-  stridedCopy(x.values, start, srcStrides, dst, 0, stridesOf(out.shape), out.shape);
-  return dst;
+  return runPlan(slicePlan(x.shape, begin, step, out), [x.values], out);
 }
 
 export function pad(x: Input, paddings: readonly (readonly [number, number])[], value: number, out: OutputSpec): TypedArray {
-  const dst = allocate(out.dtype, sizeOf(out.shape));
-  dst.fill(castValue(value, out.dtype));
-  const outStrides = stridesOf(out.shape);
-  let start = 0;
-  for (let i = 0; i < outStrides.length; i++) start += paddings[i]![0] * outStrides[i]!;
-  stridedCopy(x.values, 0, stridesOf(x.shape), dst, start, outStrides, x.shape);
-  return dst;
+  return runPlan(padPlan(x.shape, paddings, value, out), [x.values], out);
+}
+
+export function concat(xs: readonly Input[], axis: number, out: OutputSpec): TypedArray {
+  return runPlan(
+    concatPlan(
+      xs.map((x) => x.shape),
+      axis,
+      out,
+    ),
+    xs.map((x) => x.values),
+    out,
+  );
 }
 
 /** Below this many elements a manual loop beats `set(subarray(...))`, which allocates a view each time. */
@@ -54,20 +113,6 @@ function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, len
     return;
   }
   for (let i = 0; i < length; i++) dst[to + i] = src[from + i]!;
-}
-
-export function concat(xs: readonly Input[], axis: number, out: OutputSpec): TypedArray {
-  const dst = allocate(out.dtype, sizeOf(out.shape));
-  // Seen from `axis`, the output is `outer` runs; each input fills a contiguous part of every run.
-  const outer = sizeOf(out.shape.slice(0, axis));
-  const outRun = sizeOf(out.shape.slice(axis));
-  let offset = 0;
-  for (const x of xs) {
-    const run = sizeOf(x.shape.slice(axis));
-    for (let o = 0; o < outer; o++) copyRun(x.values, o * run, dst, o * outRun + offset, run);
-    offset += run;
-  }
-  return dst;
 }
 
 /** Throws unless every index is in [0, size): the CPU can check, so it does (a GPU reads 0 instead). */

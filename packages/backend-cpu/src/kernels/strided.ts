@@ -68,7 +68,9 @@ export function stridedCopy(
     let o = pos[1]!;
     const si = step[0]!;
     const so = step[1]!;
-    if (si === 1 && so === 1) {
+    // A long contiguous row is one memcpy; a short one (a conv window's row, a pad's edge) copies faster as a
+    // loop than through the view `subarray` allocates.
+    if (si === 1 && so === 1 && length >= 64) {
       dst.set(src.subarray(i, i + length), o);
       return;
     }

@@ -17,8 +17,10 @@ import {
   type UnaryOp,
 } from "@neurite/tensor-core";
 import { matmulDims } from "../kernels/matmul.js";
+import type { CopyPlan } from "../kernels/movement.js";
 import { forEachRow } from "../kernels/strided.js";
 import type { Storage } from "../storage.js";
+import { WasmCopy } from "./copy.js";
 import type { Heap } from "./heap.js";
 import { WasmMatmul } from "./matmul.js";
 import { WasmPrograms, compiles, primitiveProgram } from "./program.js";
@@ -40,6 +42,7 @@ export class WasmPath {
   private readonly matmuls: WasmMatmul;
   private readonly programs: WasmPrograms;
   private readonly reductions: WasmReduce;
+  private readonly copies: WasmCopy;
 
   /** @param workers worker threads for large products (0: the calling thread only; needs a shared heap). */
   constructor(
@@ -51,6 +54,7 @@ export class WasmPath {
     this.matmuls = new WasmMatmul(kernels, heap, workers);
     this.programs = new WasmPrograms(kernels);
     this.reductions = new WasmReduce(kernels);
+    this.copies = new WasmCopy(kernels);
   }
 
   /** Threads a large matmul runs on right now (workers start in the background). */
@@ -60,6 +64,21 @@ export class WasmPath {
 
   dispose(): void {
     this.matmuls.dispose();
+  }
+
+  /**
+   * A movement kernel's copy plan (kernels/movement.ts) run in the heap: the output is a heap block, as every
+   * Wasm kernel's is, so the next kernel reads it where it is. float32 and int32 (4-byte words) with walks of up
+   * to four axes once collapsed; anything else is left to the TypeScript kernel (null).
+   */
+  move(op: string, plan: CopyPlan, inputs: readonly TensorInfo[], out: OutputSpec): DataId | null {
+    if (out.dtype !== "float32" && out.dtype !== "int32") return null;
+    for (const c of plan.copies) if (!WasmCopy.fits(c.shape, [c.srcStrides, c.dstStrides])) return null;
+    return this.produceOne(sizeOf(out.shape), out, (dst) => {
+      const sources = inputs.map((x) => this.storage.heapOffset(x.data, op));
+      if (plan.fill !== null) (out.dtype === "float32" ? new Float32Array(this.heap.buffer, dst, sizeOf(out.shape)) : new Int32Array(this.heap.buffer, dst, sizeOf(out.shape))).fill(plan.fill);
+      for (const c of plan.copies) this.copies.copy(sources[c.input]! + 4 * c.srcStart, c.srcStrides, dst + 4 * c.dstStart, c.dstStrides, c.shape);
+    });
   }
 
   // The primitives are one-node programs: the same compiled loop covers them, broadcasts included.
