@@ -150,6 +150,10 @@ describe("cpu-wasm against cpu-js", () => {
       [[3, 47], [1]],
       [[5, 100], [1]],
       [[65, 37], [0]],
+      // Middle axes, block by block: a pooling window's taps ([N, oh, ow, taps, C] over taps), an odd tap count.
+      [[2, 3, 3, 4, 8], [3]],
+      [[5, 3, 7], [1]],
+      [[3, 4, 5, 6], [1, 2]],
     ];
     for (const op of ["sum", "max", "min"] as const) {
       for (const [shape, axes] of cases) {
@@ -177,6 +181,7 @@ describe("cpu-wasm against cpu-js", () => {
     expect(inHeap([3, 5], [1])).toBe(true);
     expect(inHeap([64, 131], [0])).toBe(true);
     expect(inHeap([3, 5], [0, 1])).toBe(true);
+    expect(inHeap([2, 3, 4, 5], [1, 2])).toBe(true);
     expect(inHeap([2, 3, 4], [0, 2])).toBe(false);
   });
 

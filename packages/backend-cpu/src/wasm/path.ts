@@ -185,8 +185,9 @@ export class WasmPath {
   }
 
   /**
-   * float32 sum/max/min over the last axes (one row per output element) or the leading axes (one column per
-   * output element), size-1 axes ignored; other layouts, ops and dtypes: null.
+   * float32 sum/max/min over the last axes (one row per output element), the leading axes (one column per
+   * output element) or middle axes (columns block by block), size-1 axes ignored; other layouts, ops and
+   * dtypes: null.
    */
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], out: OutputSpec): DataId | null {
     if (x.dtype !== "float32" || out.dtype !== "float32" || (op !== "sum" && op !== "max" && op !== "min")) return null;
@@ -202,19 +203,20 @@ export class WasmPath {
       else runs.push({ reduced, size });
     });
     const pattern = runs.map((r) => (r.reduced ? "R" : "K")).join("");
-    if (pattern !== "R" && pattern !== "KR" && pattern !== "RK") return null;
+    if (pattern !== "R" && pattern !== "KR" && pattern !== "RK" && pattern !== "KRK") return null;
     const wasmOp: WasmReduceOp = op;
     return this.produceOne(sizeOf(out.shape), out, (dst) => {
       const px = this.storage.heapOffset(x.data, op);
-      if (pattern !== "RK") {
+      if (pattern === "R" || pattern === "KR") {
         const rows = pattern === "R" ? 1 : runs[0]!.size;
         this.reductions.rows(wasmOp, px, dst, rows, n / rows);
         return;
       }
-      const [rows, cols] = [runs[0]!.size, runs[1]!.size];
+      // Columns of one block (RK), or of each block in turn (KRK: a pooling window's taps).
+      const [blocks, rows, cols] = pattern === "RK" ? [1, runs[0]!.size, runs[1]!.size] : [runs[0]!.size, runs[1]!.size, runs[2]!.size];
       const scratch = op === "sum" ? this.heap.alloc(cols * 8) : 0;
       try {
-        this.reductions.columns(wasmOp, px, dst, scratch, rows, cols);
+        this.reductions.columns(wasmOp, px, dst, scratch, blocks, rows, cols);
       } finally {
         if (op === "sum") this.heap.release(scratch, cols * 8);
       }

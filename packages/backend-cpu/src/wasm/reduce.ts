@@ -92,15 +92,20 @@ function emitRows(m: ModuleBuilder, op: WasmReduceOp): void {
 }
 
 /**
- * run(x, out, scratch, rows, cols): out[c] = ⊕ over r of x[r·cols + c]. Sums run into `scratch` (cols float64
- * values, 16-byte aligned) and are rounded into `out` at the end; max and min run in `out` itself.
+ * run(x, out, scratch, blocks, rows, cols): out[b·cols + c] = ⊕ over r of x[(b·rows + r)·cols + c]. Sums run
+ * into `scratch` (cols float64 values, 16-byte aligned) and are rounded into `out` at the end of each block;
+ * max and min run in `out` itself. One block is a reduction over the leading axes (a bias gradient), several
+ * a reduction over middle axes (a pooling window's taps).
  */
 function emitColumns(m: ModuleBuilder, op: WasmReduceOp): void {
-  m.fn("run", ["i32", "i32", "i32", "i32", "i32"], [], (f) => {
-    const [x, out, scratch, rows, cols] = [0, 1, 2, 3, 4];
-    const [r, j, full] = [f.local("i32"), f.local("i32"), f.local("i32")];
+  m.fn("run", ["i32", "i32", "i32", "i32", "i32", "i32"], [], (f) => {
+    const [x, out, scratch, blocks, rows, cols] = [0, 1, 2, 3, 4, 5];
+    const [r, j, full, block] = [f.local("i32"), f.local("i32"), f.local("i32"), f.local("i32")];
     const address = (base: number, shift: number) => f.get(base).get(j).i32(shift).op(OP.i32Shl).op(OP.i32Add);
     f.get(cols).i32(-2).op(OP.i32And).set(full);
+    // One block after another (x moves on by whole rows as they are read; out by one row of results).
+    f.i32(0).set(block);
+    f.forLoop(block, blocks, 1, () => {
     // Start from the identity.
     f.i32(0).set(j);
     if (op === "sum") {
@@ -183,6 +188,8 @@ function emitColumns(m: ModuleBuilder, op: WasmReduceOp): void {
         address(scratch, 3).mem(OP.f64Load, 3).op(OP.f32DemoteF64).mem(OP.f32Store, 2);
       });
     }
+    f.get(out).get(cols).i32(2).op(OP.i32Shl).op(OP.i32Add).set(out);
+    });
   });
 }
 
@@ -212,8 +219,11 @@ export class WasmReduce {
     this.run("rows", op)(x, out, rows, cols);
   }
 
-  /** out[c] = ⊕ of x's column c; `scratch` holds `cols` float64 values (sums only). */
-  columns(op: WasmReduceOp, x: number, out: number, scratch: number, rows: number, cols: number): void {
-    this.run("columns", op)(x, out, scratch, rows, cols);
+  /**
+   * out[b·cols + c] = ⊕ of column c of x's block b (`blocks` blocks of `rows` rows of `cols` floats, one after
+   * another); `scratch` holds `cols` float64 values (sums only).
+   */
+  columns(op: WasmReduceOp, x: number, out: number, scratch: number, blocks: number, rows: number, cols: number): void {
+    this.run("columns", op)(x, out, scratch, blocks, rows, cols);
   }
 }
