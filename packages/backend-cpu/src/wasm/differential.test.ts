@@ -72,6 +72,9 @@ const broadcasts: [number[], number[]][] = [
   [[1, 17], [6, 1]],
   [[33, 18], [18]],
   [[0, 3], [1, 3]],
+  // Walks of four and five axes: the loop's planes, and whole loops per outer position.
+  [[3, 1, 2, 1], [1, 4, 1, 5]],
+  [[2, 1, 3, 1, 5], [4, 1, 6, 1]],
 ];
 
 const ARITHMETIC: BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum"];

@@ -142,8 +142,8 @@ export class WasmPath {
       if (run === null) return null;
       return this.produce(n, outs, (dst) => {
         const args = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
-        for (let i = 0; i < k; i++) args.push(0);
-        args.push(...dst, 1, n, ...constants);
+        for (let i = 0; i < 2 * k; i++) args.push(0);
+        args.push(...dst, 1, 1, n, ...constants);
         run(...args);
       });
     }
@@ -162,22 +162,24 @@ export class WasmPath {
       const bytes = inputs.map((x) => (x.dtype === "bool" ? 1 : 4));
       const ptrs = inputs.map((x) => this.storage.heapOffset(x.data, "elementwise"));
       const rowStrides = walk.strides.map((s, i) => (rank < 2 ? 0 : s[rank - 2]! * bytes[i]!));
-      const args = [...ptrs, ...rowStrides, ...dst, rows, cols, ...constants];
-      if (rank <= 2) {
+      const planeStrides = walk.strides.map((s, i) => (rank < 3 ? 0 : s[rank - 3]! * bytes[i]!));
+      const planes = rank < 3 ? 1 : walk.shape[rank - 3]!;
+      const args = [...ptrs, ...rowStrides, ...planeStrides, ...dst, planes, rows, cols, ...constants];
+      if (rank <= 3) {
         run(...args);
         return;
       }
-      // Axes beyond the loop's two: one call per outer position.
-      const outer = walk.shape.slice(0, -2);
+      // Axes beyond the loop's three: one call per outer position.
+      const outer = walk.shape.slice(0, -3);
       const coord = outer.map(() => 0);
-      const blocks = outs.map((out) => rows * cols * (out.dtype === "bool" ? 1 : 4));
+      const blocks = outs.map((out) => planes * rows * cols * (out.dtype === "bool" ? 1 : 4));
       for (let o = 0, count = sizeOf(outer); o < count; o++) {
         for (let i = 0; i < k; i++) {
           let offset = 0;
           for (let d = 0; d < outer.length; d++) offset += coord[d]! * walk.strides[i]![d]!;
           args[i] = ptrs[i]! + offset * bytes[i]!;
         }
-        dst.forEach((start, r) => (args[2 * k + r] = start + o * blocks[r]!));
+        dst.forEach((start, r) => (args[3 * k + r] = start + o * blocks[r]!));
         run(...args);
         for (let d = outer.length - 1; d >= 0 && ++coord[d]! === outer[d]!; d--) coord[d] = 0;
       }

@@ -12,9 +12,10 @@ import { splitUniform, type UniformSplit } from "./uniform.js";
  * rounds to float32 exactly as its primitive kernel stores it); a bool value is a lane mask (all ones or all
  * zeros), loaded from and stored to bool's 0/1 bytes.
  *
- * The loop walks the output as `rows` rows of `cols` elements (a broadcast collapsed to at most two axes;
- * path.ts walks any further axes). Within a row each input either advances (step 1) or repeats one value
- * (step 0, loaded once per row), and between rows each moves by its own byte stride, so one module per
+ * The loop walks the output as `planes` planes of `rows` rows of `cols` elements (a broadcast collapsed to at
+ * most three axes; path.ts walks any further axes). Within a row each input either advances (step 1) or
+ * repeats one value (step 0, loaded once per row), and between rows and planes each moves by its own byte
+ * strides, so one module per
  * program and step pattern serves every shape. A row that is not a whole number of vectors ends with one
  * vector that overlaps the previous one (recomputing a few elements, which writes the same bits again);
  * a row shorter than one vector is computed through scratch memory, so nothing past the output is written.
@@ -152,9 +153,10 @@ const TAIL = 512;
 const MAX_OUTPUTS = 8;
 
 /**
- * `run(ptr₀…ptrₖ₋₁, rowStride₀…rowStrideₖ₋₁, out₀…outᵣ₋₁, rows, cols, constants…)` for `program`, where input `i`
- * advances within a row iff `steps[i]` is 1, and output `o` receives node `results[o]` (one output, the
- * program's result, unless given). Pointers and row strides are in bytes; constants are f32 for float32
+ * `run(ptr₀…ptrₖ₋₁, rowStride₀…rowStrideₖ₋₁, planeStride₀…planeStrideₖ₋₁, out₀…outᵣ₋₁, planes, rows, cols,
+ * constants…)` for `program`: `planes` planes of `rows` rows of `cols` elements, where input `i` advances
+ * within a row iff `steps[i]` is 1, and output `o` receives node `results[o]` (one output, the program's
+ * result, unless given). Pointers and strides are in bytes; constants are f32 for float32
  * constants and i32 (0 or 1) for bool ones, in node order (`constantsOf`).
  */
 export function emitProgram(
@@ -168,9 +170,9 @@ export function emitProgram(
   const k = program.inputs.length;
   const last = Math.max(...results);
   const constants = nodes.filter((n) => n.kind === "constant");
-  const params: ValType[] = [...new Array<ValType>(2 * k + results.length + 2).fill("i32"), ...constants.map((c): ValType => (c.dtype === "float32" ? "f32" : "i32"))];
-  const outs = results.map((_, o) => 2 * k + o);
-  const [rows, cols] = [2 * k + results.length, 2 * k + results.length + 1];
+  const params: ValType[] = [...new Array<ValType>(3 * k + results.length + 3).fill("i32"), ...constants.map((c): ValType => (c.dtype === "float32" ? "f32" : "i32"))];
+  const outs = results.map((_, o) => 3 * k + o);
+  const [planes, rows, cols] = [3 * k + results.length, 3 * k + results.length + 1, 3 * k + results.length + 2];
   const outBool = results.map((r) => nodes[r]!.dtype === "bool");
   m.fn("run", params, [], (f) => {
     const cheapExps = new Set(rewrites.filter((r) => r.kind === "exp").map((r) => r.node));
@@ -190,7 +192,7 @@ export function emitProgram(
     const addr = results.map(() => f.local("i32"));
     f.i32(0).simd(SIMD.i32x4_splat).set(zero);
     // Constants, once.
-    let p = 2 * k + results.length + 2;
+    let p = 3 * k + results.length + 3;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       if (node.kind !== "constant") continue;
@@ -202,116 +204,125 @@ export function emitProgram(
       p++;
     }
     const inputNodes = nodes.flatMap((node, i) => (node.kind === "input" && live[i] ? [{ node: i, index: node.index, bool: node.dtype === "bool" }] : []));
-    f.i32(0).set(r);
-    f.forLoop(r, rows, 1, () => {
-      // Inputs that repeat along the row: one value per row.
-      for (const input of inputNodes) {
-        if (steps[input.index] === 1) continue;
-        if (input.bool) f.i32(0).get(input.index).mem(OP.i32Load8U, 0).op(OP.i32Sub).simd(SIMD.i32x4_splat).set(value[input.node]!);
-        else f.get(input.index).simdMem(SIMD.v128_load32_splat, 2).set(value[input.node]!);
-      }
-      /** Loads the advancing inputs' vector `u` past element j and computes every live node, in copy `u`'s locals. */
-      const compute = (u: number) => {
-        const { value, t } = copies[u]!;
+    // Planes of rows: each input starts a plane at its plane stride past the last plane's start (the outputs
+    // are contiguous, so they just go on).
+    const plane = f.local("i32");
+    const planeStarts = Array.from({ length: k }, () => f.local("i32"));
+    f.i32(0).set(plane);
+    f.forLoop(plane, planes, 1, () => {
+      for (let i = 0; i < k; i++) f.get(i).set(planeStarts[i]!);
+      f.i32(0).set(r);
+      f.forLoop(r, rows, 1, () => {
+        // Inputs that repeat along the row: one value per row.
         for (const input of inputNodes) {
-          if (steps[input.index] === 0) continue;
-          if (input.bool) {
-            f.get(input.index).get(j).op(OP.i32Add).simdMem(SIMD.v128_load32_zero, 0, 4 * u).simd(SIMD.i16x8_extend_low_i8x16_u).simd(SIMD.i32x4_extend_low_i16x8_u);
-            f.get(zero).simd(SIMD.i32x4_ne).set(value[input.node]!).mark();
-          } else {
-            f.get(input.index).get(jb).op(OP.i32Add).v128Load(16 * u).set(value[input.node]!).mark();
+          if (steps[input.index] === 1) continue;
+          if (input.bool) f.i32(0).get(input.index).mem(OP.i32Load8U, 0).op(OP.i32Sub).simd(SIMD.i32x4_splat).set(value[input.node]!);
+          else f.get(input.index).simdMem(SIMD.v128_load32_splat, 2).set(value[input.node]!);
+        }
+        /** Loads the advancing inputs' vector `u` past element j and computes every live node, in copy `u`'s locals. */
+        const compute = (u: number) => {
+          const { value, t } = copies[u]!;
+          for (const input of inputNodes) {
+            if (steps[input.index] === 0) continue;
+            if (input.bool) {
+              f.get(input.index).get(j).op(OP.i32Add).simdMem(SIMD.v128_load32_zero, 0, 4 * u).simd(SIMD.i16x8_extend_low_i8x16_u).simd(SIMD.i32x4_extend_low_i16x8_u);
+              f.get(zero).simd(SIMD.i32x4_ne).set(value[input.node]!).mark();
+            } else {
+              f.get(input.index).get(jb).op(OP.i32Add).v128Load(16 * u).set(value[input.node]!).mark();
+            }
           }
-        }
-        for (let i = 0; i <= last; i++) {
-          if (!live[i]) continue;
-          const clamp = clamps.get(i);
-          if (clamp === undefined) emitNode(f, nodes, i, value, t, zero, cheapExps.has(i));
-          else f.get(value[clamp.bound]!).get(value[clamp.x]!).simd(clamp.kind === "pmax" ? SIMD.f32x4_pmax : SIMD.f32x4_pmin).set(value[i]!).mark();
-        }
-      };
-      /** Stores copy `u`'s vector of output `o` at its address + 16·`u` bytes (a bool result as four bytes). */
-      const store = (u: number, o: number) => {
-        const { value, t } = copies[u]!;
-        const offset = 16 * u;
-        f.get(addr[o]!);
-        if (outBool[o]) {
-          f.get(value[results[o]!]!);
-          splatI32(f, 1).simd(SIMD.v128_and);
-          f.tee(t[0]).get(t[0]).simd(SIMD.i16x8_narrow_i32x4_u);
-          f.tee(t[0]).get(t[0]).simd(SIMD.i8x16_narrow_i16x8_u);
-          f.lane(SIMD.i32x4_extract_lane, 0).mem(OP.i32Store, 0, offset / 4);
-        } else {
-          f.get(value[results[o]!]!).v128Store(offset);
-        }
-        f.mark();
-      };
-      const outAddress = (o: number) => {
-        f.get(outs[o]!).get(j);
-        if (!outBool[o]) f.i32(2).op(OP.i32Shl);
-        f.op(OP.i32Add);
-      };
-      /** Bytes of one row of output `o`, on the stack. */
-      const rowBytes = (o: number) => {
-        f.get(cols);
-        if (!outBool[o]) f.i32(2).op(OP.i32Shl);
-      };
-      f.i32(0).set(j).i32(0).set(tail);
-      // Four vectors per iteration while they fit (the loop's bookkeeping is paid once for 16 elements).
-      f.structured(OP.block, () => {
-        f.structured(OP.loop, () => {
-          f.get(j).i32(UNROLL * 4).op(OP.i32Add).get(cols).op(OP.i32GtS, OP.brIf, 1);
-          f.get(j).i32(2).op(OP.i32Shl).set(jb);
-          results.forEach((_, o) => {
-            outAddress(o);
-            f.set(addr[o]!);
-          });
-          f.interleave(UNROLL, (u) => {
-            compute(u);
+          for (let i = 0; i <= last; i++) {
+            if (!live[i]) continue;
+            const clamp = clamps.get(i);
+            if (clamp === undefined) emitNode(f, nodes, i, value, t, zero, cheapExps.has(i));
+            else f.get(value[clamp.bound]!).get(value[clamp.x]!).simd(clamp.kind === "pmax" ? SIMD.f32x4_pmax : SIMD.f32x4_pmin).set(value[i]!).mark();
+          }
+        };
+        /** Stores copy `u`'s vector of output `o` at its address + 16·`u` bytes (a bool result as four bytes). */
+        const store = (u: number, o: number) => {
+          const { value, t } = copies[u]!;
+          const offset = 16 * u;
+          f.get(addr[o]!);
+          if (outBool[o]) {
+            f.get(value[results[o]!]!);
+            splatI32(f, 1).simd(SIMD.v128_and);
+            f.tee(t[0]).get(t[0]).simd(SIMD.i16x8_narrow_i32x4_u);
+            f.tee(t[0]).get(t[0]).simd(SIMD.i8x16_narrow_i16x8_u);
+            f.lane(SIMD.i32x4_extract_lane, 0).mem(OP.i32Store, 0, offset / 4);
+          } else {
+            f.get(value[results[o]!]!).v128Store(offset);
+          }
+          f.mark();
+        };
+        const outAddress = (o: number) => {
+          f.get(outs[o]!).get(j);
+          if (!outBool[o]) f.i32(2).op(OP.i32Shl);
+          f.op(OP.i32Add);
+        };
+        /** Bytes of one row of output `o`, on the stack. */
+        const rowBytes = (o: number) => {
+          f.get(cols);
+          if (!outBool[o]) f.i32(2).op(OP.i32Shl);
+        };
+        f.i32(0).set(j).i32(0).set(tail);
+        // Four vectors per iteration while they fit (the loop's bookkeeping is paid once for 16 elements).
+        f.structured(OP.block, () => {
+          f.structured(OP.loop, () => {
+            f.get(j).i32(UNROLL * 4).op(OP.i32Add).get(cols).op(OP.i32GtS, OP.brIf, 1);
+            f.get(j).i32(2).op(OP.i32Shl).set(jb);
             results.forEach((_, o) => {
-              store(u, o);
+              outAddress(o);
+              f.set(addr[o]!);
             });
+            f.interleave(UNROLL, (u) => {
+              compute(u);
+              results.forEach((_, o) => {
+                store(u, o);
+              });
+            });
+            f.get(j).i32(UNROLL * 4).op(OP.i32Add).set(j).op(OP.br, 0);
           });
-          f.get(j).i32(UNROLL * 4).op(OP.i32Add).set(j).op(OP.br, 0);
+        });
+        // Then one vector at a time.
+        f.structured(OP.block, () => {
+          f.structured(OP.loop, () => {
+            // Past the last whole vector: overlap the previous one, or (row < 4) go through scratch.
+            f.get(j).i32(4).op(OP.i32Add).get(cols).op(OP.i32GtS).op(OP.if, 0x40);
+            f.get(j).get(cols).op(OP.i32GeS, OP.brIf, 2);
+            f.get(cols).i32(4).op(OP.i32GeS).op(OP.if, 0x40);
+            f.get(cols).i32(4).op(OP.i32Sub).set(j);
+            f.op(OP.else).i32(1).set(tail).op(OP.end);
+            f.op(OP.end);
+            f.get(j).i32(2).op(OP.i32Shl).set(jb);
+            compute(0);
+            // Store at out + j (or, for a short row, into this output's 16 bytes of scratch).
+            results.forEach((_, o) => {
+              f.i32(TAIL + 16 * o);
+              outAddress(o);
+              f.get(tail).op(OP.select).set(addr[o]!);
+              store(0, o);
+            });
+            f.get(tail).op(OP.if, 0x40);
+            results.forEach((_, o) => {
+              f.i32(0).set(c);
+              rowBytes(o);
+              f.set(addr[o]!);
+              f.forLoop(c, addr[o]!, 1, () => {
+                f.get(outs[o]!).get(c).op(OP.i32Add).get(c).mem(OP.i32Load8U, 0, TAIL + 16 * o).mem(OP.i32Store8, 0);
+              });
+            });
+            f.op(OP.br, 2).op(OP.end);
+            f.get(j).i32(4).op(OP.i32Add).set(j).op(OP.br, 0);
+          });
+        });
+        for (let i = 0; i < k; i++) f.get(i).get(k + i).op(OP.i32Add).set(i);
+        results.forEach((_, o) => {
+          f.get(outs[o]!);
+          rowBytes(o);
+          f.op(OP.i32Add).set(outs[o]!);
         });
       });
-      // Then one vector at a time.
-      f.structured(OP.block, () => {
-        f.structured(OP.loop, () => {
-          // Past the last whole vector: overlap the previous one, or (row < 4) go through scratch.
-          f.get(j).i32(4).op(OP.i32Add).get(cols).op(OP.i32GtS).op(OP.if, 0x40);
-          f.get(j).get(cols).op(OP.i32GeS, OP.brIf, 2);
-          f.get(cols).i32(4).op(OP.i32GeS).op(OP.if, 0x40);
-          f.get(cols).i32(4).op(OP.i32Sub).set(j);
-          f.op(OP.else).i32(1).set(tail).op(OP.end);
-          f.op(OP.end);
-          f.get(j).i32(2).op(OP.i32Shl).set(jb);
-          compute(0);
-          // Store at out + j (or, for a short row, into this output's 16 bytes of scratch).
-          results.forEach((_, o) => {
-            f.i32(TAIL + 16 * o);
-            outAddress(o);
-            f.get(tail).op(OP.select).set(addr[o]!);
-            store(0, o);
-          });
-          f.get(tail).op(OP.if, 0x40);
-          results.forEach((_, o) => {
-            f.i32(0).set(c);
-            rowBytes(o);
-            f.set(addr[o]!);
-            f.forLoop(c, addr[o]!, 1, () => {
-              f.get(outs[o]!).get(c).op(OP.i32Add).get(c).mem(OP.i32Load8U, 0, TAIL + 16 * o).mem(OP.i32Store8, 0);
-            });
-          });
-          f.op(OP.br, 2).op(OP.end);
-          f.get(j).i32(4).op(OP.i32Add).set(j).op(OP.br, 0);
-        });
-      });
-      for (let i = 0; i < k; i++) f.get(i).get(k + i).op(OP.i32Add).set(i);
-      results.forEach((_, o) => {
-        f.get(outs[o]!);
-        rowBytes(o);
-        f.op(OP.i32Add).set(outs[o]!);
-      });
+      for (let i = 0; i < k; i++) f.get(planeStarts[i]!).get(2 * k + i).op(OP.i32Add).set(i);
     });
   });
 }
