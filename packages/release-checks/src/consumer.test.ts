@@ -30,10 +30,11 @@ const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/pack
  * broadcasting instead of their own copies and the Wasm module writer built its sections from one table
  * (same Wasm bytes), 40.1 KB (41 065 B) with this session's cuts in training-step host time (int32 comparisons
  * in Wasm programs, Adam's built-program cache, balanced thread blocks, scopes that hand on their own tensors;
- * the bench's MLP fit 25.5k → 33.7k samples/s), 40.9 KB (41 919 B) with the next session's kernel work (a
- * cheaper exp before σ's and tanh's + 1, relu's where as one pmax, reductions in four accumulators, every
- * optimizer's built-program cache: sigmoid 1.2×, relu ~1.3×, sums 1.2–1.6×, max 3.3×, SGD/RMSProp/Adagrad/
- * Adadelta steps 20–30% less host time). The bound is that figure rounded up to the next KB, so growth fails
+ * the bench's MLP fit 25.5k → 33.7k samples/s), 41.8 KB (42 818 B) with the next session's kernel work (a
+ * cheaper exp before σ's and tanh's + 1, relu's where as one pmax, reductions in four accumulators and over
+ * middle axes, movement kernels and three-axis broadcasts in Wasm, every optimizer's built-program cache:
+ * sigmoid 1.2×, sums 1.2–1.6×, max 3.3×, the CNN step 2×, SGD/RMSProp/Adagrad/Adadelta steps 20–30% less
+ * host time). The bound is that figure rounded up to the next KB, so growth fails
  * here while the target stays open. What the rest is, in gzipped bytes of this bundle (each file's share measured by leaving it out):
  * backend-cpu about 14.3 KB — the Wasm code generators and the Wasm path 9.2 KB, the TypeScript kernels 3.1 KB
  * (a float32 MLP on the Wasm path never runs most of them, but they serve int32, float64, data movement and
