@@ -5,8 +5,9 @@ import { seeded } from "../testing/helpers.js";
 /**
  * The movement kernels' copy plans run in the Wasm heap (wasm/copy.ts) against the same plans on typed arrays
  * (the TypeScript path): the same elements bit for bit — random float32 bit patterns (signed zeros,
- * subnormals, infinities; NaNs compared as NaN) and int32 — over transposes, broadcasts, strided slices, pads and concats of ranks 0 to 6 (walks of
- * more than four axes once collapsed fall back to the TypeScript kernel, with the same result).
+ * subnormals, infinities; NaNs compared as NaN) and int32 — over transposes, broadcasts, strided slices
+ * (negative steps too), pads and concats of ranks 0 to 6 (walks of more than four axes once collapsed fall back
+ * to the TypeScript kernel, with the same result).
  */
 
 const wasm = cpu({ kernels: "wasm" });
@@ -60,9 +61,10 @@ describe("movement kernels in the Wasm heap", () => {
         const out = { shape: outShape, dtype };
         [got, want] = [wasm.readSync!(wasm.broadcastTo(xw!, out)), js.readSync!(js.broadcastTo(xj!, out))];
       } else if (kind === "slice") {
+        // Steps of ±1 and ±2: a negative step walks the axis backwards from `begin`.
         const begin = shape.map((s) => Math.floor(rand() * s));
-        const step = shape.map(() => 1 + Math.floor(rand() * 2));
-        const out = { shape: shape.map((s, i) => Math.ceil((s - begin[i]!) / step[i]!)), dtype };
+        const step = shape.map(() => (1 + Math.floor(rand() * 2)) * (rand() < 0.3 ? -1 : 1));
+        const out = { shape: shape.map((s, i) => (step[i]! > 0 ? Math.ceil((s - begin[i]!) / step[i]!) : Math.ceil((begin[i]! + 1) / -step[i]!))), dtype };
         [got, want] = [wasm.readSync!(wasm.slice(xw!, begin, step, out)), js.readSync!(js.slice(xj!, begin, step, out))];
       } else if (kind === "pad") {
         const paddings = shape.map(() => [Math.floor(rand() * 3), Math.floor(rand() * 3)] as [number, number]);
