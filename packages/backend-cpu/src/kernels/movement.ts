@@ -1,5 +1,5 @@
 import { allocate, ArgumentError, broadcastStrides, castValue, sizeOf, stridesOf, type OutputSpec, type TypedArray } from "@neurite/tensor-core";
-import { stridedCopy } from "./strided.js";
+import { copyRun, stridedCopy } from "./strided.js";
 import type { Input } from "./types.js";
 
 /**
@@ -101,18 +101,6 @@ export function concat(xs: readonly Input[], axis: number, out: OutputSpec): Typ
     xs.map((x) => x.values),
     out,
   );
-}
-
-/** Below this many elements a manual loop beats `set(subarray(...))`, which allocates a view each time. */
-const SET_THRESHOLD = 64;
-
-/** Copies `length` contiguous elements from `src[from]` to `dst[to]`. */
-function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, length: number): void {
-  if (length >= SET_THRESHOLD) {
-    dst.set(src.subarray(from, from + length), to);
-    return;
-  }
-  for (let i = 0; i < length; i++) dst[to + i] = src[from + i]!;
 }
 
 /** Throws unless every index is in [0, size): the CPU can check, so it does (a GPU reads 0 instead). */

@@ -68,10 +68,8 @@ export function stridedCopy(
     let o = pos[1]!;
     const si = step[0]!;
     const so = step[1]!;
-    // A long contiguous row is one memcpy; a short one (a conv window's row, a pad's edge) copies faster as a
-    // loop than through the view `subarray` allocates.
-    if (si === 1 && so === 1 && length >= 64) {
-      dst.set(src.subarray(i, i + length), o);
+    if (si === 1 && so === 1) {
+      copyRun(src, i, dst, o, length);
       return;
     }
     for (let k = 0; k < length; k++) {
@@ -80,4 +78,19 @@ export function stridedCopy(
       o += so;
     }
   });
+}
+
+/** Below this many elements a manual loop beats `set(subarray(...))`, which allocates a view each time. */
+const SET_THRESHOLD = 64;
+
+/**
+ * Copies `length` contiguous elements from `src[from]` to `dst[to]`: one memcpy for a long run, a loop for a
+ * short one (a conv window's row, a pad's edge).
+ */
+export function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, length: number): void {
+  if (length >= SET_THRESHOLD) {
+    dst.set(src.subarray(from, from + length), to);
+    return;
+  }
+  for (let i = 0; i < length; i++) dst[to + i] = src[from + i]!;
 }

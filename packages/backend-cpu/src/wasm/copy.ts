@@ -1,4 +1,4 @@
-import { collapseAxes } from "@neurite/tensor-core";
+import { collapseAxes, type StridedWalk } from "@neurite/tensor-core";
 import { OP, type ModuleBuilder } from "./emitter.js";
 import type { Kernels } from "./runtime.js";
 
@@ -59,16 +59,18 @@ export class WasmCopy {
 
   constructor(private readonly kernels: Kernels) {}
 
-  /** Whether a walk of `shape` with these strides fits the kernel's four axes once collapsed. */
-  static fits(shape: readonly number[], strides: readonly (readonly number[])[]): boolean {
-    return collapseAxes(shape, strides).shape.length <= AXES;
+  /**
+   * The walk of `shape` elements read with `srcStrides` and written with `dstStrides` (in elements), collapsed;
+   * null when it keeps more axes than the kernel walks.
+   */
+  static walk(shape: readonly number[], srcStrides: readonly number[], dstStrides: readonly number[]): StridedWalk | null {
+    const walk = collapseAxes(shape, [srcStrides, dstStrides]);
+    return walk.shape.length <= AXES ? walk : null;
   }
 
-  /** Copies `shape` elements from `src` (element strides `srcStrides`) to `dst` (`dstStrides`). */
-  copy(src: number, srcStrides: readonly number[], dst: number, dstStrides: readonly number[], shape: readonly number[]): void {
-    const walk = collapseAxes(shape, [srcStrides, dstStrides]);
+  /** Copies along `walk` (from `WasmCopy.walk`) from heap byte offset `src` to `dst`. */
+  copy(src: number, dst: number, walk: StridedWalk): void {
     const rank = walk.shape.length;
-    if (rank > AXES) throw new Error(`a strided copy of ${rank} axes (at most ${AXES})`);
     const lead = AXES - rank;
     const args: number[] = [src, dst];
     for (let a = 0; a < AXES; a++) args.push(a < lead ? 1 : walk.shape[a - lead]!);

@@ -13,6 +13,7 @@ import {
   type OutputSpec,
   type ProgramNode,
   type ReduceOp,
+  type StridedWalk,
   type TensorInfo,
   type UnaryOp,
 } from "@neurite/tensor-core";
@@ -73,11 +74,19 @@ export class WasmPath {
    */
   move(op: string, plan: CopyPlan, inputs: readonly TensorInfo[], out: OutputSpec): DataId | null {
     if (out.dtype !== "float32" && out.dtype !== "int32") return null;
-    for (const c of plan.copies) if (!WasmCopy.fits(c.shape, [c.srcStrides, c.dstStrides])) return null;
-    return this.produceOne(sizeOf(out.shape), out, (dst) => {
+    const walks: StridedWalk[] = [];
+    for (const c of plan.copies) {
+      const walk = WasmCopy.walk(c.shape, c.srcStrides, c.dstStrides);
+      if (walk === null) return null;
+      walks.push(walk);
+    }
+    const n = sizeOf(out.shape);
+    return this.produceOne(n, out, (dst) => {
       const sources = inputs.map((x) => this.storage.heapOffset(x.data, op));
-      if (plan.fill !== null) (out.dtype === "float32" ? new Float32Array(this.heap.buffer, dst, sizeOf(out.shape)) : new Int32Array(this.heap.buffer, dst, sizeOf(out.shape))).fill(plan.fill);
-      for (const c of plan.copies) this.copies.copy(sources[c.input]! + 4 * c.srcStart, c.srcStrides, dst + 4 * c.dstStart, c.dstStrides, c.shape);
+      if (plan.fill !== null) (out.dtype === "float32" ? new Float32Array(this.heap.buffer, dst, n) : new Int32Array(this.heap.buffer, dst, n)).fill(plan.fill);
+      plan.copies.forEach((c, i) => {
+        this.copies.copy(sources[c.input]! + 4 * c.srcStart, dst + 4 * c.dstStart, walks[i]!);
+      });
     });
   }
 

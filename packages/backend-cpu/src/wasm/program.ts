@@ -15,8 +15,7 @@ import { splitUniform, type UniformSplit } from "./uniform.js";
  * The loop walks the output as `planes` planes of `rows` rows of `cols` elements (a broadcast collapsed to at
  * most three axes; path.ts walks any further axes). Within a row each input either advances (step 1) or
  * repeats one value (step 0, loaded once per row), and between rows and planes each moves by its own byte
- * strides, so one module per
- * program and step pattern serves every shape. A row that is not a whole number of vectors ends with one
+ * strides, so one module per program and step pattern serves every shape. A row that is not a whole number of vectors ends with one
  * vector that overlaps the previous one (recomputing a few elements, which writes the same bits again);
  * a row shorter than one vector is computed through scratch memory, so nothing past the output is written.
  *
@@ -388,8 +387,8 @@ type Run = (...args: number[]) => unknown;
 /** The compiled programs of one heap, by the program's key and the inputs' step pattern. */
 export class WasmPrograms {
   /**
-   * Per program key: the loops by step pattern (bit i: input i advances) and form of exp (index 2·pattern + 1
-   * for the cheaper one), with the program's added exps; null if it does not compile.
+   * Per program key: the program's candidate rewrites (rewrites.ts) and its loops by step pattern (bit i: input
+   * i advances) and set of rewrites that hold (index pattern · 2^rewrites + mask); null if it does not compile.
    */
   private readonly compiled = new Map<string, { readonly runs: Map<number, Run>; readonly rewrites: readonly Rewrite[] } | null>();
 

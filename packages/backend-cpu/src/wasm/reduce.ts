@@ -2,10 +2,10 @@ import { OP, SIMD, type FunctionBuilder, type ModuleBuilder } from "./emitter.js
 import type { Kernels } from "./runtime.js";
 
 /**
- * float32 sum, max and min in WebAssembly SIMD, for the two layouts training reduces: the last axes (a row
- * per output element — softmax's and cross-entropy's sums, a mean over everything) and the leading axes (a
- * column per output element — a bias gradient summed over the batch). path.ts collapses a reduction to one
- * of them, or leaves it to the TypeScript kernel.
+ * float32 sum, max and min in WebAssembly SIMD, for the layouts training reduces: the last axes (a row per
+ * output element — softmax's and cross-entropy's sums, a mean over everything), the leading axes (a column per
+ * output element — a bias gradient summed over the batch) and middle axes (columns block by block — a pooling
+ * window's taps). path.ts collapses a reduction to one of them, or leaves it to the TypeScript kernel.
  *
  * Sums accumulate in float64, as the TypeScript kernel does (four f64x2 accumulators per row, or a float64
  * scratch row for column sums that two input rows at a time add to), and round to float32 once; only the
